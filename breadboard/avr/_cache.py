@@ -1,0 +1,45 @@
+"""Where numba keeps its compiled kernels.
+
+numba keys its disk cache per source file and does not notice when a jitted callee in another
+file changes, so the cache directory is named after a hash of every kernel source file and the
+package version: any change to the kernel gets a fresh directory. Set ``NUMBA_CACHE_DIR`` to
+override. This module must run before numba is imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+KERNEL_SOURCES = ("isa.py", "regs.py", "periph.py", "kernel.py")
+
+
+def kernel_hash() -> str:
+    """Hash of the kernel's source files, the package version and the Python version."""
+    from breadboard import __version__
+
+    h = hashlib.sha256(f"{__version__} {sys.version_info[:2]}".encode())
+    here = Path(__file__).parent
+    for name in KERNEL_SOURCES:
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def user_cache_root() -> Path:
+    """The per-user cache directory of breadboard (XDG on Linux, LOCALAPPDATA on Windows)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "breadboard"
+
+
+def configure() -> str:
+    """Point numba's cache at this kernel's directory unless the user chose one; return it."""
+    if "NUMBA_CACHE_DIR" not in os.environ:
+        os.environ["NUMBA_CACHE_DIR"] = str(user_cache_root() / f"numba-{kernel_hash()}")
+    return os.environ["NUMBA_CACHE_DIR"]

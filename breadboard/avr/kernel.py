@@ -1,0 +1,773 @@
+"""The ATmega328P CPU: one jitted entry point, ``run_slice``.
+
+The loop keeps PC, SP, SREG and the cycle count in local variables and compares the cycle
+count against one number per instruction, ``next_event``: the earliest of the slice's end, the
+next peripheral event, and "now" whenever something happened that may let an interrupt in
+(a flag or mask register written, SEI, RETI, SREG written). Everything rare lives behind that
+one comparison.
+
+Conventions:
+- Each handler first adds its cycles, so side effects (pin changes, log entries) are stamped
+  with the cycle at which the instruction completes.
+- Interrupt response (datasheet 7.7.1 / 11.1): 4 cycles push the PC and clear I, then the
+  vector's first instruction runs; 4 more when the interrupt wakes the CPU from sleep. The
+  interrupt log stamps entry with the cycle at which the vector's first instruction starts.
+- After SEI or RETI one more instruction executes before a pending interrupt is served.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from . import isa
+from .periph import LOG_MARGIN, NEVER, io_read, io_write, update
+from .regs import (
+    CLEAR,
+    EXIT_HALT,
+    EXIT_LOG_FULL,
+    EXIT_SPM,
+    EXIT_TARGET,
+    HALT_PC_OUTSIDE,
+    HALT_UNDEFINED,
+    IRQ_ENTER,
+    IRQ_RETURN,
+    IRQ_STACK_DEPTH,
+    READY,
+    S_CYCLE,
+    S_HALT,
+    S_HALT_PC,
+    S_HALT_WORD,
+    S_INHIBIT,
+    S_INSTRUCTIONS,
+    S_IRQ_DEPTH,
+    S_IRQ_N,
+    S_IRQ_STACK,
+    S_LEVEL_REQ,
+    S_PC,
+    S_PERIPH_NEXT,
+    S_PIN_N,
+    S_SLEEPING,
+    S_SPM_DIRTY,
+    S_UART_N,
+    SMCR,
+    SPH,
+    SPL,
+    SPMCSR,
+    SREG,
+    VEC_EN_ADDR,
+    VEC_EN_BIT,
+    VEC_FLAG_ADDR,
+    VEC_FLAG_BIT,
+    VEC_KIND,
+)
+
+FLASH_WORDS = isa.FLASH_WORDS
+#: Decoded arrays carry two sentinel entries past the end of flash with this id, so running
+#: off the end of flash halts without a bounds check per instruction.
+OP_OUTSIDE = isa.N_INSTRUCTIONS
+DECODED_SIZE = FLASH_WORDS + 2
+#: Temporary page buffer for SPM, kept in the data array above the chip's address space.
+SPM_BUFFER = 0xF000
+SPM_PAGE_WORDS = 64
+
+# Instruction ids, named for the dispatch chain.
+_I = {ins.name: ins.id for ins in isa.INSTRUCTIONS}
+UNDEFINED = _I["UNDEFINED"]
+NOP, MOVW, MULS, MULSU, FMUL, FMULS, FMULSU = (
+    _I[n] for n in ("NOP", "MOVW", "MULS", "MULSU", "FMUL", "FMULS", "FMULSU")
+)
+CPC, SBC, ADD, CPSE, CP, SUB, ADC = (_I[n] for n in ("CPC", "SBC", "ADD", "CPSE", "CP", "SUB", "ADC"))
+AND, EOR, OR, MOV = (_I[n] for n in ("AND", "EOR", "OR", "MOV"))
+CPI, SBCI, SUBI, ORI, ANDI = (_I[n] for n in ("CPI", "SBCI", "SUBI", "ORI", "ANDI"))
+LDD_Z, LDD_Y, STD_Z, STD_Y = (_I[n] for n in ("LDD_Z", "LDD_Y", "STD_Z", "STD_Y"))
+LDS, LD_ZP, LD_MZ, LPM_Z, LPM_ZP = (_I[n] for n in ("LDS", "LD_ZP", "LD_MZ", "LPM_Z", "LPM_ZP"))
+LD_YP, LD_MY, LD_X, LD_XP, LD_MX, POP = (
+    _I[n] for n in ("LD_YP", "LD_MY", "LD_X", "LD_XP", "LD_MX", "POP")
+)
+STS, ST_ZP, ST_MZ, ST_YP, ST_MY = (_I[n] for n in ("STS", "ST_ZP", "ST_MZ", "ST_YP", "ST_MY"))
+ST_X, ST_XP, ST_MX, PUSH = (_I[n] for n in ("ST_X", "ST_XP", "ST_MX", "PUSH"))
+COM, NEG, SWAP, INC, ASR, LSR, ROR, DEC = (
+    _I[n] for n in ("COM", "NEG", "SWAP", "INC", "ASR", "LSR", "ROR", "DEC")
+)
+JMP, CALL, BSET, BCLR, RET, RETI = (_I[n] for n in ("JMP", "CALL", "BSET", "BCLR", "RET", "RETI"))
+SLEEP, BREAK, WDR, LPM, SPM, IJMP, ICALL = (
+    _I[n] for n in ("SLEEP", "BREAK", "WDR", "LPM", "SPM", "IJMP", "ICALL")
+)
+ADIW, SBIW, CBI, SBIC, SBI, SBIS, MUL = (
+    _I[n] for n in ("ADIW", "SBIW", "CBI", "SBIC", "SBI", "SBIS", "MUL")
+)
+IN, OUT, RJMP, RCALL, LDI, BRBS, BRBC = (
+    _I[n] for n in ("IN", "OUT", "RJMP", "RCALL", "LDI", "BRBS", "BRBC")
+)
+BLD, BST, SBRC, SBRS = (_I[n] for n in ("BLD", "BST", "SBRC", "SBRS"))
+
+WORDS = np.zeros(isa.N_INSTRUCTIONS + 1, dtype=np.int64)
+WORDS[: isa.N_INSTRUCTIONS] = isa.WORDS
+WORDS[OP_OUTSIDE] = 1
+
+# SREG bit masks
+C_ = 0x01
+Z_ = 0x02
+N_ = 0x04
+V_ = 0x08
+S_ = 0x10
+H_ = 0x20
+T_ = 0x40
+I_ = 0x80
+
+
+@njit(cache=True, nogil=True)
+def pending_vector(data, st):
+    """Highest-priority (lowest-numbered) interrupt vector requesting service, or 0."""
+    level = st[S_LEVEL_REQ]
+    for i in range(VEC_FLAG_ADDR.shape[0]):
+        if (np.int64(data[VEC_EN_ADDR[i]]) >> VEC_EN_BIT[i]) & 1 == 0:
+            continue
+        flag = (np.int64(data[VEC_FLAG_ADDR[i]]) >> VEC_FLAG_BIT[i]) & 1
+        if VEC_KIND[i] == READY:
+            flag ^= 1
+        if flag or (level >> (i + 1)) & 1:
+            return i + 1
+    return 0
+
+
+@njit(cache=True, nogil=True)
+def load(data, st, addr, cycle, sreg, sp):
+    """Read data address ``addr`` (0-0xFFFF) as the CPU sees it."""
+    if addr >= 0x100 or addr < 0x20:
+        return np.int64(data[addr])
+    if addr == SREG:
+        return sreg
+    if addr == SPL:
+        return sp & 0xFF
+    if addr == SPH:
+        return (sp >> 8) & 0xFF
+    return io_read(data, st, addr, cycle)
+
+
+@njit(cache=True, nogil=True)
+def store(data, st, addr, value, cycle, sreg, sp, pinlog):
+    """Write data address ``addr`` below 0x100; returns (sreg, sp, re-check interrupts)."""
+    if addr < 0x20:
+        data[addr] = value
+        return sreg, sp, False
+    if addr == SREG:
+        return value, sp, (value & I_) != 0 and (sreg & I_) == 0
+    if addr == SPL:
+        return sreg, (sp & 0xFF00) | value, False
+    if addr == SPH:
+        return sreg, (sp & 0x00FF) | (value << 8), False
+    return sreg, sp, io_write(data, st, addr, value, cycle, pinlog)
+
+
+@njit(cache=True, nogil=True)
+def spm(data, flash, st, z, r0, r1):
+    """Self-programming (datasheet 26.8): buffer fill, page erase, page write."""
+    ctl = np.int64(data[SPMCSR])
+    data[SPMCSR] = ctl & ~0x3F  # SPMEN and the command bits clear when the operation ends
+    if ctl & 1 == 0:
+        return False
+    page = (z >> 1) & ~(SPM_PAGE_WORDS - 1) & (FLASH_WORDS - 1)
+    cmd = ctl & 0x3E
+    if cmd == 0:
+        i = (z >> 1) & (SPM_PAGE_WORDS - 1)
+        data[SPM_BUFFER + 2 * i] = r0
+        data[SPM_BUFFER + 2 * i + 1] = r1
+        return False
+    if cmd == 0x02:
+        for i in range(SPM_PAGE_WORDS):
+            flash[page + i] = 0xFFFF
+        return True
+    if cmd == 0x04:
+        for i in range(SPM_PAGE_WORDS):
+            lo = np.int64(data[SPM_BUFFER + 2 * i])
+            hi = np.int64(data[SPM_BUFFER + 2 * i + 1])
+            flash[page + i] = np.int64(flash[page + i]) & (lo | (hi << 8))
+            data[SPM_BUFFER + 2 * i] = 0xFF
+            data[SPM_BUFFER + 2 * i + 1] = 0xFF
+        return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
+    """Run until the cycle count reaches ``target`` (or a halt / full log / SPM).
+
+    Returns one of the EXIT_* codes; the machine state is in ``data``, ``flash`` and ``st``.
+    """
+    pc = st[S_PC]
+    cycle = st[S_CYCLE]
+    sreg = np.int64(data[SREG])
+    sp = np.int64(data[SPL]) | (np.int64(data[SPH]) << 8)
+    pin_cap = pinlog.shape[0] - LOG_MARGIN
+    irq_cap = irqlog.shape[0] - LOG_MARGIN
+    uart_cap = uartlog.shape[0] - LOG_MARGIN
+    next_event = np.int64(0)
+    executed = np.int64(0)
+    result = EXIT_TARGET
+    while True:
+        if cycle >= next_event:
+            # ---- the slow path: peripherals, logs, interrupts, sleep, end of slice ----
+            if cycle >= st[S_PERIPH_NEXT]:
+                st[S_PERIPH_NEXT] = update(data, st, cycle)
+            if st[S_PIN_N] >= pin_cap or st[S_IRQ_N] >= irq_cap or st[S_UART_N] >= uart_cap:
+                result = EXIT_LOG_FULL
+                break
+            if cycle >= target:
+                break
+            recheck = False
+            if sreg & I_:
+                vec = pending_vector(data, st)
+                if vec != 0:
+                    if cycle == st[S_INHIBIT] and st[S_SLEEPING] == 0:
+                        recheck = True  # SEI/RETI: one more instruction first
+                    else:
+                        if st[S_SLEEPING]:
+                            st[S_SLEEPING] = 0
+                            cycle += 4
+                        i = vec - 1
+                        if VEC_KIND[i] == CLEAR:
+                            fa = VEC_FLAG_ADDR[i]
+                            data[fa] = np.int64(data[fa]) & ~(np.int64(1) << VEC_FLAG_BIT[i])
+                        data[sp] = pc & 0xFF
+                        data[(sp - 1) & 0xFFFF] = (pc >> 8) & 0xFF
+                        sp = (sp - 2) & 0xFFFF
+                        sreg &= ~I_
+                        pc = vec * 2
+                        cycle += 4
+                        n = st[S_IRQ_N]
+                        irqlog[n, 0] = cycle
+                        irqlog[n, 1] = vec
+                        irqlog[n, 2] = IRQ_ENTER
+                        st[S_IRQ_N] = n + 1
+                        depth = st[S_IRQ_DEPTH]
+                        if depth < IRQ_STACK_DEPTH:
+                            st[S_IRQ_STACK + depth] = vec
+                        st[S_IRQ_DEPTH] = depth + 1
+            if st[S_SLEEPING]:
+                # Nothing happens until the next peripheral event (or the slice's end).
+                wake = st[S_PERIPH_NEXT]
+                cycle = wake if wake < target else target
+                next_event = cycle
+                continue
+            next_event = st[S_PERIPH_NEXT]
+            if target < next_event:
+                next_event = target
+            if recheck:
+                next_event = cycle + 1
+
+        # ---- fetch and execute ----
+        executed += 1
+        o = op[pc]
+        a = np.int64(opa[pc])
+        b = np.int64(opb[pc])
+        if o == LDI:  # 1110 KKKK dddd KKKK
+            cycle += 1
+            data[a] = b
+            pc += 1
+        elif o == MOV:  # 0010 11rd dddd rrrr
+            cycle += 1
+            data[a] = data[b]
+            pc += 1
+        elif o == BRBC:  # 1111 01kk kkkk ksss
+            if (sreg >> b) & 1 == 0:
+                cycle += 2
+                pc = a
+            else:
+                cycle += 1
+                pc += 1
+        elif o == BRBS:  # 1111 00kk kkkk ksss
+            if (sreg >> b) & 1:
+                cycle += 2
+                pc = a
+            else:
+                cycle += 1
+                pc += 1
+        elif o == ADD or o == ADC:  # 0000 11rd dddd rrrr / 0001 11rd dddd rrrr
+            cycle += 1
+            d = np.int64(data[a])
+            r = np.int64(data[b])
+            c = sreg & C_ if o == ADC else 0
+            res = d + r + c
+            h = ((d & 0xF) + (r & 0xF) + c) & 0x10
+            v = (d ^ res) & (r ^ res) & 0x80
+            res8 = res & 0xFF
+            sreg &= 0xC0
+            if res > 0xFF:
+                sreg |= C_
+            if res8 == 0:
+                sreg |= Z_
+            if res8 & 0x80:
+                sreg |= N_
+            if v:
+                sreg |= V_
+            if ((res8 >> 7) ^ (v >> 7)) & 1:
+                sreg |= S_
+            if h:
+                sreg |= H_
+            data[a] = res8
+            pc += 1
+        elif o == SUB or o == SUBI or o == CP or o == CPI or o == SBC or o == SBCI or o == CPC:
+            # SUB 0001 10rd, SUBI 0101 KKKK, CP 0001 01rd, CPI 0011 KKKK,
+            # SBC 0000 10rd, SBCI 0100 KKKK, CPC 0000 01rd
+            cycle += 1
+            d = np.int64(data[a])
+            if o == SUBI or o == CPI or o == SBCI:
+                r = b
+            else:
+                r = np.int64(data[b])
+            carry = o == SBC or o == SBCI or o == CPC
+            c = sreg & C_ if carry else 0
+            res = d - r - c
+            res8 = res & 0xFF
+            h = ((d & 0xF) - (r & 0xF) - c) < 0
+            v = (d ^ r) & (d ^ res8) & 0x80
+            old_z = sreg & Z_
+            sreg &= 0xC0
+            if res < 0:
+                sreg |= C_
+            if res8 == 0:
+                if carry:
+                    sreg |= old_z  # Z is only ever cleared by the with-carry forms
+                else:
+                    sreg |= Z_
+            if res8 & 0x80:
+                sreg |= N_
+            if v:
+                sreg |= V_
+            if ((res8 >> 7) ^ (v >> 7)) & 1:
+                sreg |= S_
+            if h:
+                sreg |= H_
+            if o != CP and o != CPI and o != CPC:
+                data[a] = res8
+            pc += 1
+        elif o == AND or o == ANDI or o == OR or o == ORI or o == EOR:
+            # AND 0010 00rd, ANDI 0111 KKKK, OR 0010 10rd, ORI 0110 KKKK, EOR 0010 01rd
+            cycle += 1
+            d = np.int64(data[a])
+            if o == ANDI or o == ORI:
+                r = b
+            else:
+                r = np.int64(data[b])
+            if o == AND or o == ANDI:
+                res8 = d & r
+            elif o == EOR:
+                res8 = d ^ r
+            else:
+                res8 = d | r
+            sreg &= 0xE1  # V cleared; N, S, Z recomputed
+            if res8 == 0:
+                sreg |= Z_
+            if res8 & 0x80:
+                sreg |= N_ | S_
+            data[a] = res8
+            pc += 1
+        elif o == RJMP:  # 1100 kkkk kkkk kkkk
+            cycle += 2
+            pc = a
+        elif o == LD_X or o == LD_XP or o == LD_MX or o == LD_YP or o == LD_MY or o == LD_ZP or o == LD_MZ or o == LDD_Y or o == LDD_Z or o == LDS:  # fmt: skip
+            # LD Rd,X 1001 000d dddd 1100 (X+ 1101, -X 1110); Y+ 1001, -Y 1010; Z+ 0001,
+            # -Z 0010; LDD 10q0 qq0d dddd yqqq; LDS 1001 000d dddd 0000 + k16
+            cycle += 2
+            if o == LDS:
+                addr = b
+            else:
+                if o == LD_X or o == LD_XP or o == LD_MX:
+                    p = 26
+                elif o == LD_YP or o == LD_MY or o == LDD_Y:
+                    p = 28
+                else:
+                    p = 30
+                ptr = np.int64(data[p]) | (np.int64(data[p + 1]) << 8)
+                if o == LD_MX or o == LD_MY or o == LD_MZ:
+                    ptr = (ptr - 1) & 0xFFFF
+                    addr = ptr
+                elif o == LDD_Y or o == LDD_Z:
+                    addr = (ptr + b) & 0xFFFF
+                else:
+                    addr = ptr
+                    if o != LD_X:
+                        ptr = (ptr + 1) & 0xFFFF
+                if o != LDD_Y and o != LDD_Z and o != LD_X:
+                    data[p] = ptr & 0xFF
+                    data[p + 1] = ptr >> 8
+            data[a] = load(data, st, addr, cycle, sreg, sp)
+            pc += WORDS[o]
+        elif o == ST_X or o == ST_XP or o == ST_MX or o == ST_YP or o == ST_MY or o == ST_ZP or o == ST_MZ or o == STD_Y or o == STD_Z or o == STS:  # fmt: skip
+            # ST X,Rr 1001 001r rrrr 1100 (X+ 1101, -X 1110); Y+ 1001, -Y 1010; Z+ 0001,
+            # -Z 0010; STD 10q0 qq1r rrrr yqqq; STS 1001 001r rrrr 0000 + k16
+            cycle += 2
+            value = np.int64(data[a])
+            if o == STS:
+                addr = b
+            else:
+                if o == ST_X or o == ST_XP or o == ST_MX:
+                    p = 26
+                elif o == ST_YP or o == ST_MY or o == STD_Y:
+                    p = 28
+                else:
+                    p = 30
+                ptr = np.int64(data[p]) | (np.int64(data[p + 1]) << 8)
+                if o == ST_MX or o == ST_MY or o == ST_MZ:
+                    ptr = (ptr - 1) & 0xFFFF
+                    addr = ptr
+                elif o == STD_Y or o == STD_Z:
+                    addr = (ptr + b) & 0xFFFF
+                else:
+                    addr = ptr
+                    if o != ST_X:
+                        ptr = (ptr + 1) & 0xFFFF
+                if o != STD_Y and o != STD_Z and o != ST_X:
+                    data[p] = ptr & 0xFF
+                    data[p + 1] = ptr >> 8
+            if addr >= 0x100:
+                data[addr] = value
+            else:
+                sreg, sp, check = store(data, st, addr, value, cycle, sreg, sp, pinlog)
+                if check:
+                    next_event = 0
+            pc += WORDS[o]
+        elif o == MOVW:  # 0000 0001 dddd rrrr
+            cycle += 1
+            data[a] = data[b]
+            data[a + 1] = data[b + 1]
+            pc += 1
+        elif o == ADIW or o == SBIW:  # 1001 0110 KKdd KKKK / 1001 0111 KKdd KKKK
+            cycle += 2
+            d = np.int64(data[a]) | (np.int64(data[a + 1]) << 8)
+            if o == ADIW:
+                res = (d + b) & 0xFFFF
+                v = ~d & res & 0x8000
+                c = ~res & d & 0x8000
+            else:
+                res = (d - b) & 0xFFFF
+                v = d & ~res & 0x8000
+                c = res & ~d & 0x8000
+            sreg &= 0xE0
+            if c:
+                sreg |= C_
+            if res == 0:
+                sreg |= Z_
+            if res & 0x8000:
+                sreg |= N_
+            if v:
+                sreg |= V_
+            if ((res >> 15) ^ (v >> 15)) & 1:
+                sreg |= S_
+            data[a] = res & 0xFF
+            data[a + 1] = res >> 8
+            pc += 1
+        elif o == CPSE or o == SBRC or o == SBRS or o == SBIC or o == SBIS:
+            # CPSE 0001 00rd dddd rrrr; SBRC 1111 110r rrrr 0bbb; SBRS 1111 111r rrrr 0bbb;
+            # SBIC 1001 1001 AAAA Abbb; SBIS 1001 1011 AAAA Abbb
+            if o == CPSE:
+                skip = data[a] == data[b]
+            elif o == SBRC:
+                skip = (np.int64(data[a]) >> b) & 1 == 0
+            elif o == SBRS:
+                skip = (np.int64(data[a]) >> b) & 1 == 1
+            else:
+                io = load(data, st, a + 0x20, cycle + 1, sreg, sp)
+                skip = ((io >> b) & 1) == (1 if o == SBIS else 0)
+            if skip:
+                n_words = WORDS[op[pc + 1]]
+                cycle += 1 + n_words
+                pc += 1 + n_words
+            else:
+                cycle += 1
+                pc += 1
+        elif o == IN:  # 1011 0AAd dddd AAAA
+            cycle += 1
+            data[a] = load(data, st, b + 0x20, cycle, sreg, sp)
+            pc += 1
+        elif o == OUT:  # 1011 1AAr rrrr AAAA
+            cycle += 1
+            sreg, sp, check = store(data, st, b + 0x20, np.int64(data[a]), cycle, sreg, sp, pinlog)
+            if check:
+                next_event = 0
+            pc += 1
+        elif o == SBI or o == CBI:  # 1001 1010 AAAA Abbb / 1001 1000 AAAA Abbb
+            cycle += 2
+            addr = a + 0x20
+            if o == SBI:
+                # Read-modify-write; on PINx this writes a single one and toggles one pin.
+                if addr == 0x23 or addr == 0x26 or addr == 0x29:
+                    value = np.int64(1) << b
+                else:
+                    value = load(data, st, addr, cycle, sreg, sp) | (np.int64(1) << b)
+            else:
+                if addr == 0x23 or addr == 0x26 or addr == 0x29:
+                    value = np.int64(0)
+                else:
+                    value = load(data, st, addr, cycle, sreg, sp) & ~(np.int64(1) << b)
+            sreg, sp, check = store(data, st, addr, value, cycle, sreg, sp, pinlog)
+            if check:
+                next_event = 0
+            pc += 1
+        elif o == RCALL or o == CALL or o == ICALL:
+            # RCALL 1101 kkkk kkkk kkkk; CALL 1001 010k kkkk 111k + k16; ICALL 1001 0101 0000 1001
+            if o == RCALL:
+                cycle += 3
+                ret = pc + 1
+                dest = a
+            elif o == CALL:
+                cycle += 4
+                ret = pc + 2
+                dest = a
+            else:
+                cycle += 3
+                ret = pc + 1
+                dest = np.int64(data[30]) | (np.int64(data[31]) << 8)
+            data[sp] = ret & 0xFF
+            data[(sp - 1) & 0xFFFF] = (ret >> 8) & 0xFF
+            sp = (sp - 2) & 0xFFFF
+            if dest >= FLASH_WORDS:
+                st[S_HALT] = HALT_PC_OUTSIDE
+                st[S_HALT_PC] = dest
+                st[S_HALT_WORD] = 0xFFFF
+                pc = dest
+                result = EXIT_HALT
+                break
+            pc = dest
+        elif o == RET or o == RETI:  # 1001 0101 0000 1000 / 1001 0101 0001 1000
+            cycle += 4
+            hi = np.int64(data[(sp + 1) & 0xFFFF])
+            lo = np.int64(data[(sp + 2) & 0xFFFF])
+            sp = (sp + 2) & 0xFFFF
+            dest = (hi << 8) | lo
+            if o == RETI:
+                sreg |= I_
+                st[S_INHIBIT] = cycle
+                next_event = 0
+                depth = st[S_IRQ_DEPTH]
+                vec = -1
+                if depth > 0:
+                    depth -= 1
+                    st[S_IRQ_DEPTH] = depth
+                    if depth < IRQ_STACK_DEPTH:
+                        vec = st[S_IRQ_STACK + depth]
+                n = st[S_IRQ_N]
+                irqlog[n, 0] = cycle
+                irqlog[n, 1] = vec
+                irqlog[n, 2] = IRQ_RETURN
+                st[S_IRQ_N] = n + 1
+            if dest >= FLASH_WORDS:
+                st[S_HALT] = HALT_PC_OUTSIDE
+                st[S_HALT_PC] = dest
+                st[S_HALT_WORD] = 0xFFFF
+                pc = dest
+                result = EXIT_HALT
+                break
+            pc = dest
+        elif o == PUSH:  # 1001 001d dddd 1111
+            cycle += 2
+            value = np.int64(data[a])
+            if sp >= 0x100:
+                data[sp] = value
+            else:
+                sreg, sp, check = store(data, st, sp, value, cycle, sreg, sp, pinlog)
+                if check:
+                    next_event = 0
+            sp = (sp - 1) & 0xFFFF
+            pc += 1
+        elif o == POP:  # 1001 000d dddd 1111
+            cycle += 2
+            sp = (sp + 1) & 0xFFFF
+            data[a] = load(data, st, sp, cycle, sreg, sp)
+            pc += 1
+        elif o == INC or o == DEC:  # 1001 010d dddd 0011 / 1001 010d dddd 1010
+            cycle += 1
+            d = np.int64(data[a])
+            if o == INC:
+                res8 = (d + 1) & 0xFF
+                v = res8 == 0x80
+            else:
+                res8 = (d - 1) & 0xFF
+                v = res8 == 0x7F
+            sreg &= 0xE1
+            if res8 == 0:
+                sreg |= Z_
+            n_bit = (res8 >> 7) & 1
+            if n_bit:
+                sreg |= N_
+            if v:
+                sreg |= V_
+            if n_bit ^ (1 if v else 0):
+                sreg |= S_
+            data[a] = res8
+            pc += 1
+        elif o == COM or o == NEG:  # 1001 010d dddd 0000 / 1001 010d dddd 0001
+            cycle += 1
+            d = np.int64(data[a])
+            if o == COM:
+                res8 = 0xFF - d
+                sreg = (sreg & 0xE0) | C_
+                v = False
+            else:
+                res8 = (0 - d) & 0xFF
+                sreg &= 0xC0
+                if res8 != 0:
+                    sreg |= C_
+                if (res8 | d) & 0x08:
+                    sreg |= H_
+                v = res8 == 0x80
+            if res8 == 0:
+                sreg |= Z_
+            n_bit = (res8 >> 7) & 1
+            if n_bit:
+                sreg |= N_
+            if v:
+                sreg |= V_
+            if n_bit ^ (1 if v else 0):
+                sreg |= S_
+            data[a] = res8
+            pc += 1
+        elif o == LSR or o == ROR or o == ASR:
+            # LSR 1001 010d dddd 0110; ROR 1001 010d dddd 0111; ASR 1001 010d dddd 0101
+            cycle += 1
+            d = np.int64(data[a])
+            if o == LSR:
+                res8 = d >> 1
+            elif o == ROR:
+                res8 = (d >> 1) | ((sreg & C_) << 7)
+            else:
+                res8 = (d >> 1) | (d & 0x80)
+            c_bit = d & 1
+            n_bit = (res8 >> 7) & 1
+            v_bit = n_bit ^ c_bit
+            sreg = (sreg & 0xE0) | c_bit | (n_bit << 2) | (v_bit << 3) | ((n_bit ^ v_bit) << 4)
+            if res8 == 0:
+                sreg |= Z_
+            data[a] = res8
+            pc += 1
+        elif o == SWAP:  # 1001 010d dddd 0010
+            cycle += 1
+            d = np.int64(data[a])
+            data[a] = ((d << 4) | (d >> 4)) & 0xFF
+            pc += 1
+        elif o == MUL or o == MULS or o == MULSU or o == FMUL or o == FMULS or o == FMULSU:
+            # MUL 1001 11rd dddd rrrr; MULS 0000 0010 dddd rrrr; MULSU 0000 0011 0ddd 0rrr;
+            # FMUL 0000 0011 0ddd 1rrr; FMULS 0000 0011 1ddd 0rrr; FMULSU 0000 0011 1ddd 1rrr
+            cycle += 2
+            d = np.int64(data[a])
+            r = np.int64(data[b])
+            if o == MULS or o == MULSU or o == FMULS or o == FMULSU:
+                if d >= 0x80:
+                    d -= 0x100
+            if o == MULS or o == FMULS:
+                if r >= 0x80:
+                    r -= 0x100
+            prod = (d * r) & 0xFFFF
+            c_bit = (prod >> 15) & 1
+            if o == FMUL or o == FMULS or o == FMULSU:
+                prod = (prod << 1) & 0xFFFF
+            sreg = (sreg & 0xFC) | c_bit
+            if prod == 0:
+                sreg |= Z_
+            data[0] = prod & 0xFF
+            data[1] = prod >> 8
+            pc += 1
+        elif o == JMP:  # 1001 010k kkkk 110k + k16
+            cycle += 3
+            if a >= FLASH_WORDS:
+                st[S_HALT] = HALT_PC_OUTSIDE
+                st[S_HALT_PC] = a
+                st[S_HALT_WORD] = 0xFFFF
+                pc = a
+                result = EXIT_HALT
+                break
+            pc = a
+        elif o == IJMP:  # 1001 0100 0000 1001
+            cycle += 2
+            dest = np.int64(data[30]) | (np.int64(data[31]) << 8)
+            if dest >= FLASH_WORDS:
+                st[S_HALT] = HALT_PC_OUTSIDE
+                st[S_HALT_PC] = dest
+                st[S_HALT_WORD] = 0xFFFF
+                pc = dest
+                result = EXIT_HALT
+                break
+            pc = dest
+        elif o == LPM or o == LPM_Z or o == LPM_ZP:
+            # LPM 1001 0101 1100 1000; LPM Rd,Z 1001 000d dddd 0100; LPM Rd,Z+ ... 0101
+            cycle += 3
+            z = np.int64(data[30]) | (np.int64(data[31]) << 8)
+            word = np.int64(flash[(z >> 1) & (FLASH_WORDS - 1)])
+            value = (word >> 8) & 0xFF if z & 1 else word & 0xFF
+            if o == LPM:
+                data[0] = value
+            else:
+                data[a] = value
+                if o == LPM_ZP:
+                    z = (z + 1) & 0xFFFF
+                    data[30] = z & 0xFF
+                    data[31] = z >> 8
+            pc += 1
+        elif o == BSET or o == BCLR:  # 1001 0100 0sss 1000 / 1001 0100 1sss 1000
+            cycle += 1
+            if o == BSET:
+                if a == 7 and (sreg & I_) == 0:
+                    st[S_INHIBIT] = cycle  # SEI: the next instruction runs first
+                    next_event = 0
+                sreg |= np.int64(1) << a
+            else:
+                sreg &= ~(np.int64(1) << a)
+            pc += 1
+        elif o == BST:  # 1111 101d dddd 0bbb
+            cycle += 1
+            if (np.int64(data[a]) >> b) & 1:
+                sreg |= T_
+            else:
+                sreg &= ~T_
+            pc += 1
+        elif o == BLD:  # 1111 100d dddd 0bbb
+            cycle += 1
+            if sreg & T_:
+                data[a] = np.int64(data[a]) | (np.int64(1) << b)
+            else:
+                data[a] = np.int64(data[a]) & ~(np.int64(1) << b)
+            pc += 1
+        elif o == NOP or o == WDR or o == BREAK:
+            # NOP 0000 0000 0000 0000; WDR 1001 0101 1010 1000; BREAK 1001 0101 1001 1000
+            # (BREAK is a NOP with the on-chip debugger disabled)
+            cycle += 1
+            pc += 1
+        elif o == SLEEP:  # 1001 0101 1000 1000
+            cycle += 1
+            pc += 1
+            if np.int64(data[SMCR]) & 1:
+                st[S_SLEEPING] = 1
+                next_event = 0
+        elif o == SPM:  # 1001 0101 1110 1000
+            cycle += 1
+            z = np.int64(data[30]) | (np.int64(data[31]) << 8)
+            pc += 1
+            if spm(data, flash, st, z, np.int64(data[0]), np.int64(data[1])):
+                st[S_SPM_DIRTY] = 1
+                result = EXIT_SPM
+                break
+        else:
+            # An undefined opcode, or the sentinel past the end of flash.
+            executed -= 1
+            if o == OP_OUTSIDE:
+                st[S_HALT] = HALT_PC_OUTSIDE
+                st[S_HALT_WORD] = 0xFFFF
+            else:
+                st[S_HALT] = HALT_UNDEFINED
+                st[S_HALT_WORD] = flash[pc]
+            st[S_HALT_PC] = pc
+            result = EXIT_HALT
+            break
+
+    st[S_PC] = pc
+    st[S_CYCLE] = cycle
+    st[S_INSTRUCTIONS] += executed
+    data[SREG] = sreg
+    data[SPL] = sp & 0xFF
+    data[SPH] = (sp >> 8) & 0xFF
+    return result
+
+
+__all__ = ["run_slice", "pending_vector", "NEVER", "DECODED_SIZE", "OP_OUTSIDE"]

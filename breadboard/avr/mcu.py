@@ -1,0 +1,272 @@
+"""``Mcu``: the one Python class that owns the chip's arrays and calls the kernel."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import isa
+from .kernel import DECODED_SIZE, NEVER, OP_OUTSIDE, pending_vector, run_slice
+from .regs import (
+    DATA_ALLOC,
+    EEPROM_SIZE,
+    EXIT_HALT,
+    EXIT_SPM,
+    HALT_NONE,
+    HALT_PC_OUTSIDE,
+    HALT_REASONS,
+    HALT_UNDEFINED,
+    IRQ_LOG_COLS,
+    IRQ_REGISTER,
+    MCUSR,
+    PIN_LOG_COLS,
+    PINB,
+    RAMEND,
+    S_CYCLE,
+    S_EXT_DRIVEN,
+    S_EXT_LEVEL,
+    S_HALT,
+    S_HALT_PC,
+    S_HALT_WORD,
+    S_INHIBIT,
+    S_INSTRUCTIONS,
+    S_IRQ_N,
+    S_PC,
+    S_PERIPH_NEXT,
+    S_PIN_N,
+    S_SLEEPING,
+    S_SPM_DIRTY,
+    S_UART_N,
+    SPH,
+    SPL,
+    SREG,
+    STATE_SIZE,
+    UART_LOG_COLS,
+    UCSR0A,
+)
+
+FLASH_WORDS = isa.FLASH_WORDS
+
+
+class Mcu:
+    """An ATmega328P: flash, data space, EEPROM and the kernel state, run in slices.
+
+    All times are cycle counts. ``run(until)`` executes whole instructions until the cycle
+    count reaches ``until`` (it may pass it by the last instruction's remaining cycles), a
+    halt, or a full output log; drain the logs with ``take_pin_log`` and friends.
+    """
+
+    def __init__(self, flash: np.ndarray | None = None, log_size: int = 1 << 16) -> None:
+        self.flash = np.full(FLASH_WORDS, 0xFFFF, dtype=np.uint16)
+        self.data = np.zeros(DATA_ALLOC, dtype=np.uint8)
+        self.eeprom = np.full(EEPROM_SIZE, 0xFF, dtype=np.uint8)
+        self.st = np.zeros(STATE_SIZE, dtype=np.int64)
+        self.pin_log = np.zeros((log_size, PIN_LOG_COLS), dtype=np.int64)
+        self.irq_log = np.zeros((log_size, IRQ_LOG_COLS), dtype=np.int64)
+        self.uart_log = np.zeros((log_size, UART_LOG_COLS), dtype=np.int64)
+        self._op = np.full(DECODED_SIZE, OP_OUTSIDE, dtype=np.int32)
+        self._a = np.zeros(DECODED_SIZE, dtype=np.int32)
+        self._b = np.zeros(DECODED_SIZE, dtype=np.int32)
+        if flash is not None:
+            self.load_flash(flash)
+        self.reset(power_on=True)
+
+    # ---- program and reset -------------------------------------------------------------
+    def load_flash(self, words: np.ndarray) -> None:
+        """Replace the flash contents (uint16 words, at most 16384) and decode them."""
+        words = np.asarray(words, dtype=np.uint16)
+        if words.shape[0] > FLASH_WORDS:
+            raise ValueError(f"{words.shape[0]} words do not fit the 16384-word flash")
+        self.flash[:] = 0xFFFF
+        self.flash[: words.shape[0]] = words
+        self._decode()
+
+    def _decode(self) -> None:
+        op, a, b = isa.decode(self.flash)
+        self._op[:FLASH_WORDS] = op
+        self._a[:FLASH_WORDS] = a
+        self._b[:FLASH_WORDS] = b
+
+    def reset(self, power_on: bool = False) -> None:
+        """Reset the chip: registers and I/O to their reset values, PC = 0, SP = RAMEND.
+
+        The cycle count keeps running (time does not go back on a reset); a power-on reset
+        starts it at 0 again. SRAM keeps its contents on a reset and is zero at power-on.
+        """
+        cycle = 0 if power_on else int(self.st[S_CYCLE])
+        if power_on:
+            self.data[:] = 0
+        else:
+            self.data[:0x100] = 0
+        ext_level = self.st[S_EXT_LEVEL : S_EXT_LEVEL + 3].copy()
+        ext_driven = self.st[S_EXT_DRIVEN : S_EXT_DRIVEN + 3].copy()
+        self.st[:] = 0
+        self.st[S_EXT_LEVEL : S_EXT_LEVEL + 3] = ext_level
+        self.st[S_EXT_DRIVEN : S_EXT_DRIVEN + 3] = ext_driven
+        self.st[S_CYCLE] = cycle
+        self.st[S_INHIBIT] = -1
+        self.st[S_PERIPH_NEXT] = 0
+        self.data[SPL] = RAMEND & 0xFF
+        self.data[SPH] = RAMEND >> 8
+        self.data[UCSR0A] = 0x20  # UDRE0: the transmit buffer is empty
+        self.data[MCUSR] = 0x01 if power_on else 0x00
+
+    # ---- running -----------------------------------------------------------------------
+    def run(self, until: int) -> int:
+        """Run to cycle ``until``; returns an EXIT_* code (EXIT_SPM is handled here)."""
+        while True:
+            code = run_slice(
+                self.data,
+                self.flash,
+                self._op,
+                self._a,
+                self._b,
+                self.st,
+                self.pin_log,
+                self.irq_log,
+                self.uart_log,
+                np.int64(until),
+            )
+            if code == EXIT_SPM:
+                self.st[S_SPM_DIRTY] = 0
+                self._decode()
+                continue
+            return int(code)
+
+    def step(self) -> int:
+        """Execute one instruction (entering a pending interrupt first, if one is due)."""
+        if self.halted:
+            return EXIT_HALT
+        return self.run(self.cycle + 1)
+
+    # ---- state ---------------------------------------------------------------------------
+    @property
+    def cycle(self) -> int:
+        return int(self.st[S_CYCLE])
+
+    @property
+    def pc(self) -> int:
+        """Program counter as a word address."""
+        return int(self.st[S_PC])
+
+    @pc.setter
+    def pc(self, value: int) -> None:
+        self.st[S_PC] = value
+
+    @property
+    def sp(self) -> int:
+        return int(self.data[SPL]) | (int(self.data[SPH]) << 8)
+
+    @sp.setter
+    def sp(self, value: int) -> None:
+        self.data[SPL] = value & 0xFF
+        self.data[SPH] = (value >> 8) & 0xFF
+
+    @property
+    def sreg(self) -> int:
+        return int(self.data[SREG])
+
+    @sreg.setter
+    def sreg(self, value: int) -> None:
+        self.data[SREG] = value
+
+    @property
+    def instructions(self) -> int:
+        """Instructions executed since power-on."""
+        return int(self.st[S_INSTRUCTIONS])
+
+    @property
+    def sleeping(self) -> bool:
+        return bool(self.st[S_SLEEPING])
+
+    @property
+    def interrupts_enabled(self) -> bool:
+        return bool(self.data[SREG] & 0x80)
+
+    @property
+    def halted(self) -> bool:
+        return int(self.st[S_HALT]) != HALT_NONE
+
+    @property
+    def halt_reason(self) -> str | None:
+        """A one-line report of why the CPU halted, naming the PC and the word; else None."""
+        code = int(self.st[S_HALT])
+        if code == HALT_NONE:
+            return None
+        pc = int(self.st[S_HALT_PC])
+        word = int(self.st[S_HALT_WORD])
+        if code == HALT_UNDEFINED:
+            return (
+                f"{HALT_REASONS[code]} 0x{word:04x} at PC 0x{pc * 2:04x} (word address 0x{pc:04x})"
+            )
+        if code == HALT_PC_OUTSIDE:
+            return f"{HALT_REASONS[code]}: jump to byte address 0x{pc * 2:05x} (flash ends at 0x7fff)"
+        return HALT_REASONS.get(code, f"halt code {code}")
+
+    def reg(self, n: int) -> int:
+        return int(self.data[n])
+
+    def read(self, addr: int) -> int:
+        """A byte of data space as stored (no side effects; PINx reads the pin levels)."""
+        if PINB <= addr < PINB + 9 and (addr - PINB) % 3 == 0:
+            return self.pin_register((addr - PINB) // 3)
+        return int(self.data[addr])
+
+    def write(self, addr: int, value: int) -> None:
+        """Poke a byte of data space from outside (no side effects but interrupt re-check)."""
+        self.data[addr] = value & 0xFF
+        if addr < 0x100 and IRQ_REGISTER[addr]:
+            self.st[S_PERIPH_NEXT] = 0
+
+    def pending_vector(self) -> int:
+        """The vector that would be served now if I were set (0: none)."""
+        return int(pending_vector(self.data, self.st))
+
+    # ---- pins ----------------------------------------------------------------------------
+    def drive_pin(self, port: int, bit: int, level: int | None) -> None:
+        """Drive a pin from outside (0 or 1) or release it (None). Port 0=B, 1=C, 2=D."""
+        mask = 1 << bit
+        if level is None:
+            self.st[S_EXT_DRIVEN + port] &= ~mask
+        else:
+            self.st[S_EXT_DRIVEN + port] |= mask
+            if level:
+                self.st[S_EXT_LEVEL + port] |= mask
+            else:
+                self.st[S_EXT_LEVEL + port] &= ~mask
+        self.st[S_PERIPH_NEXT] = 0
+
+    def pin_register(self, port: int) -> int:
+        from .periph import pin_levels
+
+        return int(pin_levels(self.data, self.st, port))
+
+    def port_state(self, port: int) -> tuple[int, int]:
+        """(PORTx, DDRx) of port 0=B, 1=C, 2=D."""
+        base = PINB + 3 * port
+        return int(self.data[base + 2]), int(self.data[base + 1])
+
+    def external_drive(self, port: int) -> tuple[int, int]:
+        """(levels, driven mask) applied from outside to port 0=B, 1=C, 2=D."""
+        return int(self.st[S_EXT_LEVEL + port]), int(self.st[S_EXT_DRIVEN + port])
+
+    # ---- logs ----------------------------------------------------------------------------
+    def take_pin_log(self) -> np.ndarray:
+        """Rows (cycle, port, PORT, DDR) appended since the last call."""
+        return self._take(self.pin_log, S_PIN_N)
+
+    def take_irq_log(self) -> np.ndarray:
+        """Rows (cycle, vector, 1 = enter / 0 = return) appended since the last call."""
+        return self._take(self.irq_log, S_IRQ_N)
+
+    def take_uart_log(self) -> np.ndarray:
+        """Rows (cycle, byte) transmitted since the last call."""
+        return self._take(self.uart_log, S_UART_N)
+
+    def _take(self, log: np.ndarray, index: int) -> np.ndarray:
+        n = int(self.st[index])
+        rows = log[:n].copy()
+        self.st[index] = 0
+        return rows
+
+
+__all__ = ["Mcu", "NEVER"]
