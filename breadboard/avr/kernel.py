@@ -47,6 +47,7 @@ from .regs import (
     S_PC,
     S_PERIPH_NEXT,
     S_PIN_N,
+    S_SLEEP_SINCE,
     S_SLEEPING,
     S_SPM_DIRTY,
     S_UART_N,
@@ -739,6 +740,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             pc += 1
             if np.int64(data[SMCR]) & 1:
                 st[S_SLEEPING] = 1
+                st[S_SLEEP_SINCE] = cycle
                 next_event = 0
         elif o == SPM:  # 1001 0101 1110 1000
             cycle += 1

@@ -33,6 +33,7 @@ from .regs import (
     S_PC,
     S_PERIPH_NEXT,
     S_PIN_N,
+    S_SLEEP_SINCE,
     S_SLEEPING,
     S_SPM_DIRTY,
     S_UART_N,
@@ -179,6 +180,11 @@ class Mcu:
         return bool(self.st[S_SLEEPING])
 
     @property
+    def sleep_since(self) -> int:
+        """Cycle at which the CPU last executed SLEEP (with SE set)."""
+        return int(self.st[S_SLEEP_SINCE])
+
+    @property
     def interrupts_enabled(self) -> bool:
         return bool(self.data[SREG] & 0x80)
 
@@ -269,4 +275,9 @@ class Mcu:
         return rows
 
 
-__all__ = ["Mcu", "NEVER"]
+def warm_up() -> None:
+    """Load (or compile) the jitted kernel now, so the first real run starts at full speed."""
+    Mcu().run(0)
+
+
+__all__ = ["Mcu", "NEVER", "warm_up"]

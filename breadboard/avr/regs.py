@@ -126,6 +126,7 @@ S_SPM_DIRTY = 13  # 1 when SPM rewrote flash and the decode must be refreshed
 S_EXT_LEVEL = 14  # 3 entries (B, C, D): level driven from outside on each pin
 S_EXT_DRIVEN = 17  # 3 entries: mask of pins driven from outside
 S_INSTRUCTIONS = 20  # instructions executed (updated at slice exit)
+S_SLEEP_SINCE = 21  # cycle at which the CPU last went to sleep
 S_IRQ_STACK = 32  # 32 entries: vectors of the handlers being served, innermost last
 STATE_SIZE = 64
 IRQ_STACK_DEPTH = 32

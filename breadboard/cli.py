@@ -1,0 +1,181 @@
+"""The ``breadboard`` command: ``breadboard run FIRMWARE`` headless; no subcommand opens the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections.abc import Sequence
+
+from .circuit import uno_pin
+from .sim import (
+    HALTED,
+    STOPPED,
+    FirmwareError,
+    Simulation,
+    format_time,
+    parse_time,
+    warm_up,
+    write_vcd,
+)
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_BAD_FIRMWARE = 3
+EXIT_HALTED = 4
+
+_INPUT = re.compile(r"^\s*([A-Za-z_0-9]+)\s*=\s*([01zZ])\s*@\s*(.+)$")
+
+
+def _parse_input(text: str, f_cpu: int) -> tuple[str, int | None, int]:
+    m = _INPUT.match(text)
+    if not m:
+        raise ValueError(
+            f"cannot read --input {text!r}: write PIN=LEVEL@TIME, e.g. D2=0@10ms (LEVEL 0, 1 or z)"
+        )
+    pin = uno_pin(m.group(1)).name
+    level = None if m.group(2) in "zZ" else int(m.group(2))
+    return pin, level, parse_time(m.group(3), f_cpu)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="breadboard",
+        description="A virtual breadboard for the Arduino Uno. With no command, opens the app.",
+    )
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser(
+        "run",
+        help="run a firmware headless, as fast as possible",
+        description="Run a .hex or .elf firmware on a simulated ATmega328P at 16 MHz, headless.",
+    )
+    run.add_argument("firmware", help="Intel HEX (.hex) or ELF (.elf) file")
+    length = run.add_mutually_exclusive_group()
+    length.add_argument(
+        "--time", default="1s", help="simulated time to run: 2s, 500ms, 100us, 1000c (default 1s)"
+    )
+    length.add_argument("--cycles", type=int, help="number of CPU cycles to run")
+    run.add_argument("--vcd", metavar="FILE", help="write every Uno pin's changes to a VCD file")
+    run.add_argument("--serial", action="store_true", help="print what the firmware transmits")
+    run.add_argument(
+        "--input",
+        action="append",
+        default=[],
+        metavar="PIN=LEVEL@TIME",
+        help="drive a pin from outside at a simulated time, e.g. D2=0@10ms (LEVEL 0, 1, or z "
+        "to release; TIME in c, us, ms or s); repeatable",
+    )
+    run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    parser.add_argument("file", nargs="?", help=argparse.SUPPRESS)
+    return parser
+
+
+def _summary(sim: Simulation, wall: float, requested: int, startup: float) -> dict:
+    cycles = sim.active_cycles
+    sim_s = cycles / sim.f_cpu
+    summary = {
+        "firmware": sim.firmware.path if sim.firmware else None,
+        "status": sim.status,
+        "simulated_seconds": sim_s,
+        "cycles": cycles,
+        "requested_cycles": requested,
+        "instructions": sim.instructions,
+        "wall_seconds": wall,
+        "startup_seconds": startup,
+        "simulated_mhz": cycles / wall / 1e6 if wall > 0 else None,
+        "real_time_factor": sim_s / wall if wall > 0 else None,
+    }
+    if sim.status == HALTED:
+        summary["halt_reason"] = sim.halt_reason
+    return summary
+
+
+def run_command(args: argparse.Namespace, started: float) -> int:
+    try:
+        sim = Simulation.open(args.firmware)
+    except FirmwareError as e:
+        print(f"breadboard: {e}", file=sys.stderr)
+        return EXIT_BAD_FIRMWARE
+    try:
+        requested = args.cycles if args.cycles is not None else parse_time(args.time, sim.f_cpu)
+        inputs = [_parse_input(text, sim.f_cpu) for text in args.input]
+    except (ValueError, KeyError) as e:
+        print(f"breadboard: {e.args[0] if e.args else e}", file=sys.stderr)
+        return EXIT_USAGE
+    if requested < 0:
+        print("breadboard: the run length must not be negative", file=sys.stderr)
+        return EXIT_USAGE
+    for pin, level, at in inputs:
+        sim.drive(pin, level, at=at)
+
+    warm_up()
+    start = time.perf_counter()
+    sim.run_until(requested)
+    wall = time.perf_counter() - start
+    summary = _summary(sim, wall, requested, start - started)
+
+    if args.vcd:
+        try:
+            write_vcd(args.vcd, sim.pins, sim.f_cpu, end_cycle=sim.active_cycles)
+        except OSError as e:
+            print(f"breadboard: cannot write {args.vcd}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_USAGE
+        summary["vcd"] = args.vcd
+    if args.serial:
+        text = sim.serial_bytes().decode("latin-1")
+        if args.json:
+            summary["serial"] = text
+        else:
+            sys.stdout.write(text)
+            if text and not text.endswith("\n"):
+                sys.stdout.write("\n")
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        _print_summary(summary)
+    if sim.status == HALTED:
+        print(f"breadboard: {args.firmware}: halted: {sim.halt_reason}", file=sys.stderr)
+        return EXIT_HALTED
+    return EXIT_OK
+
+
+def _print_summary(s: dict) -> None:
+    err = sys.stderr
+    print(
+        f"simulated {format_time(s['simulated_seconds'])} ({s['cycles']:,} cycles, "
+        f"{s['instructions']:,} instructions) in {format_time(s['wall_seconds'])} wall time",
+        file=err,
+    )
+    if s["simulated_mhz"] is not None:
+        print(
+            f"{s['simulated_mhz']:.1f} simulated MHz, real-time factor "
+            f"{s['real_time_factor']:.2f}x",
+            file=err,
+        )
+    if s["status"] == STOPPED:
+        print("stopped early: SLEEP with interrupts disabled (only a reset wakes the CPU)", file=err)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    started = time.perf_counter()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run_command(args, started)
+    return open_app(args.file)
+
+
+def open_app(path: str | None) -> int:
+    """Open the desktop app (optionally with a firmware file)."""
+    try:
+        from .ui.app import run_app
+    except ImportError as e:
+        print(f"breadboard: the desktop app cannot start: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    return run_app(path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

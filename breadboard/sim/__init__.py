@@ -1,0 +1,32 @@
+"""The simulation: one Mcu plus the Uno's pins, run in slices, recorded as traces.
+
+No Qt here: the CLI, the app's worker thread and the tests all use this package.
+"""
+
+from ..avr import warm_up
+from ..firmware import Firmware, FirmwareError, load_firmware
+from .simulation import FLOATING, HALTED, HIGH, LOW, RUNNING, SLEEPING, STOPPED, Simulation
+from .trace import PinTrace, Trace
+from .units import format_time, parse_time
+from .vcd import timescale_for, write_vcd
+
+__all__ = [
+    "Simulation",
+    "Firmware",
+    "FirmwareError",
+    "load_firmware",
+    "PinTrace",
+    "Trace",
+    "LOW",
+    "HIGH",
+    "FLOATING",
+    "RUNNING",
+    "SLEEPING",
+    "HALTED",
+    "STOPPED",
+    "parse_time",
+    "format_time",
+    "timescale_for",
+    "write_vcd",
+    "warm_up",
+]

@@ -1,0 +1,236 @@
+"""``Simulation``: one ATmega328P on an Uno, its inputs and its recorded outputs.
+
+The CLI, the app's worker thread and the tests all stand on this class. It owns one ``Mcu``,
+applies external pin levels at exact cycles, runs the kernel in slices and turns the kernel's
+logs into traces: per-pin level changes, interrupt entries/returns and serial bytes, every row
+stamped with its cycle. It has no threads and no Qt.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..avr import F_CPU, VECTOR_NAMES, Mcu
+from ..avr.regs import EXIT_HALT, MCUCR
+from ..circuit import UNO_PINS, UnoPin, uno_pin
+from ..firmware import Firmware, load_firmware
+from .trace import FLOATING, HIGH, LOW, PinTrace, Trace
+
+#: Status values of a simulation.
+RUNNING = "running"
+SLEEPING = "sleeping"
+HALTED = "halted"
+STOPPED = "stopped"  # SLEEP with interrupts disabled: nothing but a reset can wake the CPU
+
+
+@dataclass(order=True)
+class _Input:
+    cycle: int
+    seq: int
+    pin: UnoPin = field(compare=False)
+    level: int | None = field(compare=False)
+
+
+class Simulation:
+    """An Uno running one firmware, with recorded pin, interrupt and serial traces.
+
+    Time is the cycle count; ``seconds`` converts at ``f_cpu``. Levels are ``LOW``, ``HIGH``
+    or ``FLOATING``; a pin driven from outside takes ``0``/``1``, or ``None`` to release it.
+    """
+
+    def __init__(self, firmware: Firmware | None = None, f_cpu: int = F_CPU) -> None:
+        self.f_cpu = f_cpu
+        self.firmware: Firmware | None = None
+        self.mcu = Mcu()
+        self._inputs: list[_Input] = []
+        self._seq = 0
+        self._clear_traces()
+        if firmware is not None:
+            self.load(firmware)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, f_cpu: int = F_CPU) -> Simulation:
+        """Load a .hex or .elf file (raises ``FirmwareError`` for a bad file)."""
+        return cls(load_firmware(path), f_cpu=f_cpu)
+
+    # ---- program, reset ------------------------------------------------------------------
+    def load(self, firmware: Firmware) -> None:
+        """Put ``firmware`` in flash and power the chip on (traces start again at cycle 0)."""
+        self.firmware = firmware
+        self.mcu.load_flash(firmware.flash)
+        self.reset(power_on=True)
+
+    def reset(self, power_on: bool = False) -> None:
+        """Press reset (time goes on) or power-cycle (time, traces and inputs start over)."""
+        if power_on:
+            self._inputs.clear()
+            for port in range(3):
+                for bit in range(8):
+                    self.mcu.drive_pin(port, bit, None)
+        self.mcu.reset(power_on=power_on)
+        if power_on:
+            self._clear_traces()
+        else:
+            self._record_levels(self.cycle, range(3))
+
+    def _clear_traces(self) -> None:
+        self.pins: dict[str, PinTrace] = {p.name: PinTrace(FLOATING) for p in UNO_PINS}
+        self.interrupts = Trace(3)  # cycle, vector, 1 = enter / 0 = return
+        self.serial_tx = Trace(2)  # cycle, byte
+
+    # ---- time and state --------------------------------------------------------------------
+    @property
+    def cycle(self) -> int:
+        return self.mcu.cycle
+
+    @property
+    def seconds(self) -> float:
+        return self.mcu.cycle / self.f_cpu
+
+    @property
+    def instructions(self) -> int:
+        return self.mcu.instructions
+
+    @property
+    def status(self) -> str:
+        if self.mcu.halted:
+            return HALTED
+        if self.mcu.sleeping:
+            return SLEEPING if self.mcu.interrupts_enabled else STOPPED
+        return RUNNING
+
+    @property
+    def active_cycles(self) -> int:
+        """Cycles up to now, or up to the SLEEP that stopped the CPU for good."""
+        return self.mcu.sleep_since if self.status == STOPPED else self.cycle
+
+    @property
+    def halt_reason(self) -> str | None:
+        """Why the CPU halted, naming the PC and the instruction word; None while it runs."""
+        return self.mcu.halt_reason
+
+    def pin_level(self, pin: str | int | UnoPin) -> int:
+        """The level at a pin now: LOW, HIGH or FLOATING."""
+        p = pin if isinstance(pin, UnoPin) else uno_pin(pin)
+        return self._levels(p.port)[p.bit]
+
+    def pin_trace(self, pin: str | int | UnoPin) -> PinTrace:
+        p = pin if isinstance(pin, UnoPin) else uno_pin(pin)
+        return self.pins[p.name]
+
+    def serial_bytes(self) -> bytes:
+        return bytes(self.serial_tx.rows[:, 1].astype(np.uint8).tobytes())
+
+    def interrupt_entries(self, vector: int | str | None = None) -> np.ndarray:
+        """Cycles at which interrupt handlers were entered (optionally one vector's)."""
+        rows = self.interrupts.rows
+        sel = rows[:, 2] == 1
+        if vector is not None:
+            v = VECTOR_NAMES.index(vector) if isinstance(vector, str) else vector
+            sel &= rows[:, 1] == v
+        return rows[sel, 0]
+
+    # ---- inputs ------------------------------------------------------------------------------
+    def drive(self, pin: str | int | UnoPin, level: int | None, at: int | None = None) -> None:
+        """Drive a pin from outside with 0/1 (None releases it) now or at cycle ``at``."""
+        p = pin if isinstance(pin, UnoPin) else uno_pin(pin)
+        if level not in (0, 1, None):
+            raise ValueError(f"a pin is driven with 0, 1 or None (released), not {level!r}")
+        cycle = self.cycle if at is None else int(at)
+        if cycle <= self.cycle:
+            self._apply(p, level, self.cycle)
+        else:
+            self._seq += 1
+            heapq.heappush(self._inputs, _Input(cycle, self._seq, p, level))
+
+    def _apply(self, pin: UnoPin, level: int | None, cycle: int) -> None:
+        self.mcu.drive_pin(pin.port, pin.bit, level)
+        self._record_levels(cycle, (pin.port,))
+
+    # ---- running -----------------------------------------------------------------------------
+    def run_until(self, cycle: int) -> str:
+        """Run to ``cycle`` (or until the CPU halts or stops for good); return the status."""
+        while self.cycle < cycle and not self.mcu.halted:
+            stop = cycle
+            if self._inputs and self._inputs[0].cycle < stop:
+                stop = self._inputs[0].cycle
+            code = self.mcu.run(stop)
+            self._drain()
+            while self._inputs and self._inputs[0].cycle <= self.cycle:
+                item = heapq.heappop(self._inputs)
+                self._apply(item.pin, item.level, item.cycle)
+            if code == EXIT_HALT:
+                break
+            if self.status == STOPPED:
+                break
+        return self.status
+
+    def run_for(self, cycles: int) -> str:
+        return self.run_until(self.cycle + int(cycles))
+
+    def step(self) -> str:
+        """Execute one instruction."""
+        self.mcu.step()
+        self._drain()
+        return self.status
+
+    # ---- turning kernel logs into traces ----------------------------------------------------
+    def _drain(self) -> None:
+        rows = self.mcu.take_pin_log()
+        if rows.shape[0]:
+            self._ingest_pins(rows)
+        irq = self.mcu.take_irq_log()
+        if irq.shape[0]:
+            self.interrupts.extend(irq)
+        tx = self.mcu.take_uart_log()
+        if tx.shape[0]:
+            self.serial_tx.extend(tx)
+
+    def _pin_codes(self, port_val, ddr, port: int):
+        """Per-bit level arrays for PORT/DDR values (scalars or arrays) of one port."""
+        ext_level, ext_driven = self.mcu.external_drive(port)
+        pull_ups = (int(self.mcu.data[MCUCR]) >> 4) & 1 == 0
+        out = []
+        for bit in range(8):
+            d = (ddr >> bit) & 1
+            o = (port_val >> bit) & 1
+            if (ext_driven >> bit) & 1:
+                undriven = (ext_level >> bit) & 1
+            else:
+                undriven = np.where(o & pull_ups, HIGH, FLOATING)
+            out.append(np.where(d == 1, o, undriven))
+        return out
+
+    def _levels(self, port: int) -> list[int]:
+        port_val, ddr = self.mcu.port_state(port)
+        return [int(x) for x in self._pin_codes(port_val, ddr, port)]
+
+    def _ingest_pins(self, rows: np.ndarray) -> None:
+        for port in range(3):
+            sel = rows[:, 1] == port
+            if not np.any(sel):
+                continue
+            cycles = rows[sel, 0]
+            codes = self._pin_codes(rows[sel, 2], rows[sel, 3], port)
+            for pin in UNO_PINS:
+                if pin.port == port:
+                    self.pins[pin.name].append_changes(cycles, codes[pin.bit].astype(np.int64))
+
+    def _record_levels(self, cycle: int, ports) -> None:
+        for port in ports:
+            levels = self._levels(port)
+            for pin in UNO_PINS:
+                if pin.port == port:
+                    trace = self.pins[pin.name]
+                    last = int(trace.cycles[-1]) if len(trace) else 0
+                    trace.append_changes(
+                        np.array([max(cycle, last)], dtype=np.int64),
+                        np.array([levels[pin.bit]], dtype=np.int64),
+                    )
+
+
+__all__ = ["Simulation", "RUNNING", "SLEEPING", "HALTED", "STOPPED", "LOW", "HIGH", "FLOATING"]
