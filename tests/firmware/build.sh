@@ -142,7 +142,11 @@ build_sketch() {
         done < <(find "$LIB_DIR/$lib/src" \( -name '*.c' -o -name '*.cpp' -o -name '*.S' \) | sort)
     done
 
-    (cd "$BUILD" && avr-gcc "${ARDUINO_LDFLAGS[@]}" "${PREFIX_MAP[@]}" -o "$dir/$name.elf" \
+    # -save-temps (not in the IDE recipe) only makes the LTO temporary
+    # object get a fixed name ($name.elf.ltrans0.o) instead of a random
+    # /tmp/ccXXXXXX.ltrans0.o, whose name ends up in the ELF's debug
+    # info; the generated code and the .hex are the same either way.
+    (cd "$dir" && avr-gcc "${ARDUINO_LDFLAGS[@]}" "${PREFIX_MAP[@]}" -save-temps -o "$name.elf" \
         "${objs[@]}" "$BUILD/core/core.a" -L"$BUILD/core" -lm)
     finish "$dir/$name.elf" "$name"
 }
