@@ -155,7 +155,9 @@ def _print_summary(s: dict) -> None:
             file=err,
         )
     if s["status"] == STOPPED:
-        print("stopped early: SLEEP with interrupts disabled (only a reset wakes the CPU)", file=err)
+        print(
+            "stopped early: SLEEP with interrupts disabled (only a reset wakes the CPU)", file=err
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,8 +13,6 @@ import os
 import sys
 from pathlib import Path
 
-KERNEL_SOURCES = ("isa.py", "regs.py", "periph.py", "kernel.py")
-
 
 def kernel_hash() -> str:
     """Hash of the kernel's source files, the package version and the Python version."""
@@ -22,8 +20,9 @@ def kernel_hash() -> str:
 
     h = hashlib.sha256(f"{__version__} {sys.version_info[:2]}".encode())
     here = Path(__file__).parent
-    for name in KERNEL_SOURCES:
-        h.update((here / name).read_bytes())
+    for path in sorted(here.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -21,7 +21,16 @@ import numpy as np
 from numba import njit
 
 from . import isa
-from .periph import LOG_MARGIN, NEVER, io_read, io_write, update
+from .common import NEVER
+from .periph import (
+    LOG_MARGIN,
+    chip_reset,
+    io_read,
+    io_write,
+    sleep_enter,
+    update,
+    wake,
+)
 from .regs import (
     CLEAR,
     EXIT_HALT,
@@ -33,6 +42,7 @@ from .regs import (
     IRQ_ENTER,
     IRQ_RETURN,
     IRQ_STACK_DEPTH,
+    RAMEND,
     READY,
     S_CYCLE,
     S_HALT,
@@ -47,10 +57,15 @@ from .regs import (
     S_PC,
     S_PERIPH_NEXT,
     S_PIN_N,
+    S_RESET_REQ,
+    S_RESETS,
+    S_SLEEP_MODE,
     S_SLEEP_SINCE,
     S_SLEEPING,
     S_SPM_DIRTY,
+    S_STALL,
     S_UART_N,
+    S_VECTOR_BASE,
     SMCR,
     SPH,
     SPL,
@@ -61,7 +76,9 @@ from .regs import (
     VEC_FLAG_ADDR,
     VEC_FLAG_BIT,
     VEC_KIND,
+    W1_ACTION,
 )
+from .sysctl import wake_delay, wakes
 
 FLASH_WORDS = isa.FLASH_WORDS
 #: Decoded arrays carry two sentinel entries past the end of flash with this id, so running
@@ -78,7 +95,9 @@ UNDEFINED = _I["UNDEFINED"]
 NOP, MOVW, MULS, MULSU, FMUL, FMULS, FMULSU = (
     _I[n] for n in ("NOP", "MOVW", "MULS", "MULSU", "FMUL", "FMULS", "FMULSU")
 )
-CPC, SBC, ADD, CPSE, CP, SUB, ADC = (_I[n] for n in ("CPC", "SBC", "ADD", "CPSE", "CP", "SUB", "ADC"))
+CPC, SBC, ADD, CPSE, CP, SUB, ADC = (
+    _I[n] for n in ("CPC", "SBC", "ADD", "CPSE", "CP", "SUB", "ADC")
+)
 AND, EOR, OR, MOV = (_I[n] for n in ("AND", "EOR", "OR", "MOV"))
 CPI, SBCI, SUBI, ORI, ANDI = (_I[n] for n in ("CPI", "SBCI", "SUBI", "ORI", "ANDI"))
 LDD_Z, LDD_Y, STD_Z, STD_Y = (_I[n] for n in ("LDD_Z", "LDD_Y", "STD_Z", "STD_Y"))
@@ -148,7 +167,7 @@ def load(data, st, addr, cycle, sreg, sp):
 
 
 @njit(cache=True, nogil=True)
-def store(data, st, addr, value, cycle, sreg, sp, pinlog):
+def store(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog):
     """Write data address ``addr`` below 0x100; returns (sreg, sp, re-check interrupts)."""
     if addr < 0x20:
         data[addr] = value
@@ -159,7 +178,7 @@ def store(data, st, addr, value, cycle, sreg, sp, pinlog):
         return sreg, (sp & 0xFF00) | value, False
     if addr == SPH:
         return sreg, (sp & 0x00FF) | (value << 8), False
-    return sreg, sp, io_write(data, st, addr, value, cycle, pinlog)
+    return sreg, sp, io_write(data, st, addr, value, cycle, pinlog, uartlog)
 
 
 @njit(cache=True, nogil=True)
@@ -209,9 +228,25 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
     result = EXIT_TARGET
     while True:
         if cycle >= next_event:
-            # ---- the slow path: peripherals, logs, interrupts, sleep, end of slice ----
+            # ---- the slow path: stalls, resets, peripherals, logs, interrupts, sleep ----
+            if st[S_STALL]:
+                cycle += st[S_STALL]  # EEPROM access: the CPU is halted a few cycles
+                st[S_STALL] = 0
+            if st[S_RESET_REQ]:
+                chip_reset(data, st, cycle, pinlog, st[S_RESET_REQ])
+                st[S_RESET_REQ] = 0
+                st[S_RESETS] += 1
+                st[S_IRQ_DEPTH] = 0
+                pc = 0
+                sreg = 0
+                sp = RAMEND
+                n = st[S_IRQ_N]
+                irqlog[n, 0] = cycle
+                irqlog[n, 1] = 0
+                irqlog[n, 2] = IRQ_ENTER
+                st[S_IRQ_N] = n + 1
             if cycle >= st[S_PERIPH_NEXT]:
-                st[S_PERIPH_NEXT] = update(data, st, cycle)
+                st[S_PERIPH_NEXT] = update(data, st, cycle, pinlog, uartlog)
             if st[S_PIN_N] >= pin_cap or st[S_IRQ_N] >= irq_cap or st[S_UART_N] >= uart_cap:
                 result = EXIT_LOG_FULL
                 break
@@ -221,35 +256,46 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             if sreg & I_:
                 vec = pending_vector(data, st)
                 if vec != 0:
-                    if cycle == st[S_INHIBIT] and st[S_SLEEPING] == 0:
-                        recheck = True  # SEI/RETI: one more instruction first
-                    else:
-                        if st[S_SLEEPING]:
+                    if st[S_SLEEPING]:
+                        mode = st[S_SLEEP_MODE]
+                        if wakes(mode, vec):
+                            # Wake-up: oscillator start-up, then 4 more cycles (7.7.1).
                             st[S_SLEEPING] = 0
+                            cycle += wake_delay(mode)
+                            wake(data, st, cycle)
                             cycle += 4
-                        i = vec - 1
-                        if VEC_KIND[i] == CLEAR:
-                            fa = VEC_FLAG_ADDR[i]
-                            data[fa] = np.int64(data[fa]) & ~(np.int64(1) << VEC_FLAG_BIT[i])
-                        data[sp] = pc & 0xFF
-                        data[(sp - 1) & 0xFFFF] = (pc >> 8) & 0xFF
-                        sp = (sp - 2) & 0xFFFF
-                        sreg &= ~I_
-                        pc = vec * 2
-                        cycle += 4
-                        n = st[S_IRQ_N]
-                        irqlog[n, 0] = cycle
-                        irqlog[n, 1] = vec
-                        irqlog[n, 2] = IRQ_ENTER
-                        st[S_IRQ_N] = n + 1
-                        depth = st[S_IRQ_DEPTH]
-                        if depth < IRQ_STACK_DEPTH:
-                            st[S_IRQ_STACK + depth] = vec
-                        st[S_IRQ_DEPTH] = depth + 1
+                        else:
+                            vec = 0
+                    elif cycle == st[S_INHIBIT]:
+                        recheck = True  # SEI/RETI: one more instruction first
+                        vec = 0
+                if vec != 0:
+                    i = vec - 1
+                    if VEC_KIND[i] == CLEAR:
+                        fa = VEC_FLAG_ADDR[i]
+                        data[fa] = np.int64(data[fa]) & ~(np.int64(1) << VEC_FLAG_BIT[i])
+                    data[sp] = pc & 0xFF
+                    data[(sp - 1) & 0xFFFF] = (pc >> 8) & 0xFF
+                    sp = (sp - 2) & 0xFFFF
+                    sreg &= ~I_
+                    pc = st[S_VECTOR_BASE] + vec * 2
+                    cycle += 4
+                    n = st[S_IRQ_N]
+                    irqlog[n, 0] = cycle
+                    irqlog[n, 1] = vec
+                    irqlog[n, 2] = IRQ_ENTER
+                    st[S_IRQ_N] = n + 1
+                    depth = st[S_IRQ_DEPTH]
+                    if depth < IRQ_STACK_DEPTH:
+                        st[S_IRQ_STACK + depth] = vec
+                    st[S_IRQ_DEPTH] = depth + 1
             if st[S_SLEEPING]:
                 # Nothing happens until the next peripheral event (or the slice's end).
-                wake = st[S_PERIPH_NEXT]
-                cycle = wake if wake < target else target
+                wake_at = st[S_PERIPH_NEXT]
+                if wake_at > target:
+                    wake_at = target
+                if wake_at > cycle:
+                    cycle = wake_at
                 next_event = cycle
                 continue
             next_event = st[S_PERIPH_NEXT]
@@ -426,7 +472,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             if addr >= 0x100:
                 data[addr] = value
             else:
-                sreg, sp, check = store(data, st, addr, value, cycle, sreg, sp, pinlog)
+                sreg, sp, check = store(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog)
                 if check:
                     next_event = 0
             pc += WORDS[o]
@@ -485,25 +531,23 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             pc += 1
         elif o == OUT:  # 1011 1AAr rrrr AAAA
             cycle += 1
-            sreg, sp, check = store(data, st, b + 0x20, np.int64(data[a]), cycle, sreg, sp, pinlog)
+            sreg, sp, check = store(
+                data, st, b + 0x20, np.int64(data[a]), cycle, sreg, sp, pinlog, uartlog
+            )
             if check:
                 next_event = 0
             pc += 1
         elif o == SBI or o == CBI:  # 1001 1010 AAAA Abbb / 1001 1000 AAAA Abbb
             cycle += 2
             addr = a + 0x20
+            # Read-modify-write of the register, except bits where a one is an action (flags,
+            # PINx): there only SBI's own bit is written as a one (datasheet 8.5).
+            value = load(data, st, addr, cycle, sreg, sp) & ~np.int64(W1_ACTION[addr])
             if o == SBI:
-                # Read-modify-write; on PINx this writes a single one and toggles one pin.
-                if addr == 0x23 or addr == 0x26 or addr == 0x29:
-                    value = np.int64(1) << b
-                else:
-                    value = load(data, st, addr, cycle, sreg, sp) | (np.int64(1) << b)
+                value |= np.int64(1) << b
             else:
-                if addr == 0x23 or addr == 0x26 or addr == 0x29:
-                    value = np.int64(0)
-                else:
-                    value = load(data, st, addr, cycle, sreg, sp) & ~(np.int64(1) << b)
-            sreg, sp, check = store(data, st, addr, value, cycle, sreg, sp, pinlog)
+                value &= ~(np.int64(1) << b)
+            sreg, sp, check = store(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog)
             if check:
                 next_event = 0
             pc += 1
@@ -568,7 +612,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             if sp >= 0x100:
                 data[sp] = value
             else:
-                sreg, sp, check = store(data, st, sp, value, cycle, sreg, sp, pinlog)
+                sreg, sp, check = store(data, st, sp, value, cycle, sreg, sp, pinlog, uartlog)
                 if check:
                     next_event = 0
             sp = (sp - 1) & 0xFFFF
@@ -741,6 +785,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             if np.int64(data[SMCR]) & 1:
                 st[S_SLEEPING] = 1
                 st[S_SLEEP_SINCE] = cycle
+                sleep_enter(data, st, cycle)
                 next_event = 0
         elif o == SPM:  # 1001 0101 1110 1000
             cycle += 1

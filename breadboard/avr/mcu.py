@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import isa
-from .kernel import DECODED_SIZE, NEVER, OP_OUTSIDE, pending_vector, run_slice
+from . import isa, pins
+from .common import NEVER
+from .kernel import DECODED_SIZE, OP_OUTSIDE, pending_vector, run_slice
+from .periph import chip_reset
 from .regs import (
     DATA_ALLOC,
     EEPROM_SIZE,
@@ -17,10 +19,14 @@ from .regs import (
     HALT_UNDEFINED,
     IRQ_LOG_COLS,
     IRQ_REGISTER,
-    MCUSR,
     PIN_LOG_COLS,
     PINB,
-    RAMEND,
+    RESET_EXTERNAL,
+    RESET_POWER_ON,
+    S_ANALOG,
+    S_ANALOG_DIRTY,
+    S_AREF_UV,
+    S_AVCC_UV,
     S_CYCLE,
     S_EXT_DRIVEN,
     S_EXT_LEVEL,
@@ -29,20 +35,23 @@ from .regs import (
     S_HALT_WORD,
     S_INHIBIT,
     S_INSTRUCTIONS,
+    S_IRQ_DEPTH,
     S_IRQ_N,
     S_PC,
     S_PERIPH_NEXT,
     S_PIN_N,
+    S_RX_QUEUE,
+    S_RX_TAIL,
     S_SLEEP_SINCE,
     S_SLEEPING,
     S_SPM_DIRTY,
+    S_TEMP_MC,
     S_UART_N,
     SPH,
     SPL,
     SREG,
     STATE_SIZE,
     UART_LOG_COLS,
-    UCSR0A,
 )
 
 FLASH_WORDS = isa.FLASH_WORDS
@@ -88,28 +97,36 @@ class Mcu:
         self._b[:FLASH_WORDS] = b
 
     def reset(self, power_on: bool = False) -> None:
-        """Reset the chip: registers and I/O to their reset values, PC = 0, SP = RAMEND.
+        """Reset the chip: I/O registers to their reset values, PC = 0, SP = RAMEND.
 
-        The cycle count keeps running (time does not go back on a reset); a power-on reset
-        starts it at 0 again. SRAM keeps its contents on a reset and is zero at power-on.
+        A power-on reset starts the cycle count at 0 again and clears the data space; any
+        other reset (the reset button) keeps time running and SRAM as it was.
         """
         cycle = 0 if power_on else int(self.st[S_CYCLE])
+        keep = self.st[S_EXT_LEVEL : S_EXT_DRIVEN + 3].copy()
+        analog = self.st[S_ANALOG:S_ANALOG_DIRTY].copy()
+        rx = self.st[S_RX_QUEUE : S_RX_TAIL + 1].copy()
         if power_on:
             self.data[:] = 0
+            self.st[:] = 0
+            self.st[S_EXT_LEVEL : S_EXT_DRIVEN + 3] = keep
+            self.st[S_AVCC_UV] = 5_000_000
+            self.st[S_AREF_UV] = 5_000_000
+            self.st[S_TEMP_MC] = 25_000
         else:
-            self.data[:0x100] = 0
-        ext_level = self.st[S_EXT_LEVEL : S_EXT_LEVEL + 3].copy()
-        ext_driven = self.st[S_EXT_DRIVEN : S_EXT_DRIVEN + 3].copy()
-        self.st[:] = 0
-        self.st[S_EXT_LEVEL : S_EXT_LEVEL + 3] = ext_level
-        self.st[S_EXT_DRIVEN : S_EXT_DRIVEN + 3] = ext_driven
+            self.st[S_ANALOG:S_ANALOG_DIRTY] = analog
+            self.st[S_RX_QUEUE : S_RX_TAIL + 1] = rx
         self.st[S_CYCLE] = cycle
+        self.st[S_PC] = 0
+        self.st[S_HALT] = HALT_NONE
         self.st[S_INHIBIT] = -1
-        self.st[S_PERIPH_NEXT] = 0
-        self.data[SPL] = RAMEND & 0xFF
-        self.data[SPH] = RAMEND >> 8
-        self.data[UCSR0A] = 0x20  # UDRE0: the transmit buffer is empty
-        self.data[MCUSR] = 0x01 if power_on else 0x00
+        self.st[S_IRQ_DEPTH] = 0
+        self.st[S_SLEEPING] = 0
+        chip_reset(
+            self.data, self.st, np.int64(cycle), self.pin_log,
+            np.int64(RESET_POWER_ON if power_on else RESET_EXTERNAL),
+        )  # fmt: skip
+        self.data[SREG] = 0
 
     # ---- running -----------------------------------------------------------------------
     def run(self, until: int) -> int:
@@ -205,7 +222,9 @@ class Mcu:
                 f"{HALT_REASONS[code]} 0x{word:04x} at PC 0x{pc * 2:04x} (word address 0x{pc:04x})"
             )
         if code == HALT_PC_OUTSIDE:
-            return f"{HALT_REASONS[code]}: jump to byte address 0x{pc * 2:05x} (flash ends at 0x7fff)"
+            return (
+                f"{HALT_REASONS[code]}: jump to byte address 0x{pc * 2:05x} (flash ends at 0x7fff)"
+            )
         return HALT_REASONS.get(code, f"halt code {code}")
 
     def reg(self, n: int) -> int:
@@ -228,8 +247,12 @@ class Mcu:
         return int(pending_vector(self.data, self.st))
 
     # ---- pins ----------------------------------------------------------------------------
-    def drive_pin(self, port: int, bit: int, level: int | None) -> None:
-        """Drive a pin from outside (0 or 1) or release it (None). Port 0=B, 1=C, 2=D."""
+    def drive_pin(self, port: int, bit: int, level: int | None, at: int | None = None) -> None:
+        """Drive a pin from outside (0 or 1) or release it (None). Port 0=B, 1=C, 2=D.
+
+        ``at`` is the cycle the level changes at (default: now); it may lie a few cycles
+        before now, when the caller stopped at the first instruction boundary after it.
+        """
         mask = 1 << bit
         if level is None:
             self.st[S_EXT_DRIVEN + port] &= ~mask
@@ -239,17 +262,19 @@ class Mcu:
                 self.st[S_EXT_LEVEL + port] |= mask
             else:
                 self.st[S_EXT_LEVEL + port] &= ~mask
+        cycle = self.cycle if at is None else min(int(at), self.cycle)
+        pins.refresh(self.data, self.st, self.pin_log, port, np.int64(cycle))
         self.st[S_PERIPH_NEXT] = 0
 
     def pin_register(self, port: int) -> int:
-        from .periph import pin_levels
+        """The present levels at a port's pins, as PINx shows them once synchronised."""
+        return int(pins.levels(self.data, self.st, port))
 
-        return int(pin_levels(self.data, self.st, port))
-
-    def port_state(self, port: int) -> tuple[int, int]:
-        """(PORTx, DDRx) of port 0=B, 1=C, 2=D."""
-        base = PINB + 3 * port
-        return int(self.data[base + 2]), int(self.data[base + 1])
+    def port_state(self, port: int) -> tuple[int, int, int]:
+        """(output values, output mask, pull-up mask) of port 0=B, 1=C, 2=D, as the pins see
+        them: PORTx/DDRx with any peripheral's override (OC0A, TXD ...)."""
+        out, ddr, pulled = pins.outputs(self.data, self.st, port)
+        return int(out), int(ddr), int(pulled)
 
     def external_drive(self, port: int) -> tuple[int, int]:
         """(levels, driven mask) applied from outside to port 0=B, 1=C, 2=D."""
@@ -257,7 +282,7 @@ class Mcu:
 
     # ---- logs ----------------------------------------------------------------------------
     def take_pin_log(self) -> np.ndarray:
-        """Rows (cycle, port, PORT, DDR) appended since the last call."""
+        """Rows (cycle, port, output values, output mask, pull-up mask) since the last call."""
         return self._take(self.pin_log, S_PIN_N)
 
     def take_irq_log(self) -> np.ndarray:

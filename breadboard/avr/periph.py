@@ -1,12 +1,14 @@
-"""I/O register behaviour of the ATmega328P peripherals, called by the kernel.
+"""The peripherals' dispatcher: the kernel's only door to the I/O registers and devices.
 
-Every function here is jitted and called only from ``kernel.run_slice``. The kernel calls
-``io_read``/``io_write`` for data addresses 0x20-0xFF other than SREG and SP (which it keeps
-in local variables) and ``update`` whenever the cycle count reaches ``st[S_PERIPH_NEXT]``.
+The kernel calls ``io_read``/``io_write`` for data addresses 0x20-0xFF other than SREG and SP
+(which it keeps in local variables) and ``update`` whenever the cycle count reaches
+``st[S_PERIPH_NEXT]``. Each register belongs to one module (``regs.OWNER``); each module has
+``*_reset``, ``*_read``, ``*_write`` and ``*_update`` (see timers.py for the contract).
 
-Peripherals are lazy: each keeps the cycle it was last brought up to date at and computes its
-state on access; ``update`` raises whatever flags fell due and returns the next cycle at which
-something will happen.
+Peripherals are lazy: a module keeps the cycle its state was last brought up to date at,
+computes its registers on access, raises flags at the exact cycles they fall due in
+``*_update``, and returns the next cycle at which something will happen. A write that changes
+a module's timing pulls ``st[S_PERIPH_NEXT]`` earlier (``schedule``).
 """
 
 from __future__ import annotations
@@ -14,91 +16,211 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import pins
+from .acomp import acomp_read, acomp_reset, acomp_update, acomp_write
+from .adc import adc_read, adc_reset, adc_update, adc_write
+from .common import w1c
+from .eeprom import eeprom_read, eeprom_reset, eeprom_update, eeprom_write
+from .extint import extint_pin_change, extint_read, extint_reset, extint_update, extint_write
 from .regs import (
     IRQ_REGISTER,
-    MCUCR,
-    PINB,
-    PIND,
-    S_EXT_DRIVEN,
-    S_EXT_LEVEL,
-    S_PIN_N,
-    W1C_MASK,
+    MCUSR,
+    OWN_ACOMP,
+    OWN_ADC,
+    OWN_EEPROM,
+    OWN_EXTINT,
+    OWN_NONE,
+    OWN_PORTS,
+    OWN_SPI,
+    OWN_TIMER0,
+    OWN_TIMER1,
+    OWN_TIMER2,
+    OWN_TWI,
+    OWN_USART,
+    OWN_WDT,
+    OWNER,
+    S_LEVELS,
+    S_LEVELS_AT,
+    S_LEVELS_PREV,
+    S_OVR_DDR,
+    S_PERIPH_NEXT,
+    S_PIN_DIRTY,
+    S_SLEEP_MODE,
+    S_SLEEPING,
+    SPH,
+    SPL,
+    UCSR0A,
+    UCSR0C,
 )
+from .spi import spi_read, spi_reset, spi_update, spi_write
+from .sysctl import io_clock_stops, sleep_mode, sysctl_read, sysctl_reset, sysctl_write
+from .timers import (
+    timers_clock,
+    timers_pin_change,
+    timers_read,
+    timers_reset,
+    timers_update,
+    timers_write,
+)
+from .twi import twi_read, twi_reset, twi_update, twi_write
+from .usart import usart_read, usart_reset, usart_update, usart_write
+from .wdt import wdt_read, wdt_reset, wdt_update, wdt_write
 
-NEVER = np.int64(1) << 62
-#: Entries kept free at the end of each log: one instruction appends at most one entry.
-LOG_MARGIN = 2
-
-# Bit masks of the pins each port really has (PC6 is RESET, PC7 does not exist).
-PORT_MASK = np.array([0xFF, 0x3F, 0xFF], dtype=np.int64)
-
-
-@njit(cache=True, nogil=True)
-def pin_levels(data, st, port):
-    """Levels at the pins of port 0=B, 1=C, 2=D as the PINx register shows them."""
-    base = PINB + 3 * port
-    ddr = np.int64(data[base + 1])
-    out = np.int64(data[base + 2])
-    level = st[S_EXT_LEVEL + port]
-    driven = st[S_EXT_DRIVEN + port]
-    pull_up_disabled = (np.int64(data[MCUCR]) >> 4) & 1
-    pulled = 0 if pull_up_disabled else out & ~ddr & ~driven
-    return ((out & ddr) | (level & driven & ~ddr) | pulled) & PORT_MASK[port]
-
-
-@njit(cache=True, nogil=True)
-def log_pins(data, st, pinlog, port, cycle):
-    """Append the port's PORT and DDR to the pin log; True when the log is nearly full."""
-    n = st[S_PIN_N]
-    base = PINB + 3 * port
-    pinlog[n, 0] = cycle
-    pinlog[n, 1] = port
-    pinlog[n, 2] = data[base + 2]
-    pinlog[n, 3] = data[base + 1]
-    st[S_PIN_N] = n + 1
-    return n + 1 >= pinlog.shape[0] - LOG_MARGIN
+LOG_MARGIN = pins.LOG_MARGIN
 
 
 @njit(cache=True, nogil=True)
 def io_read(data, st, addr, cycle):
     """Value the CPU reads at I/O data address ``addr`` (0x20-0xFF, not SREG/SP)."""
-    if addr >= PINB and addr <= PIND + 2:
-        rel = addr - PINB
-        port = rel // 3
-        if rel % 3 == 0:
-            return pin_levels(data, st, port)
-    return np.int64(data[addr])
+    owner = OWNER[addr]
+    if owner == OWN_NONE:
+        return np.int64(data[addr])
+    if owner == OWN_PORTS:
+        return pins.port_read(data, st, addr, cycle)
+    if owner == OWN_TIMER0 or owner == OWN_TIMER1 or owner == OWN_TIMER2:
+        return timers_read(data, st, addr, cycle)
+    if owner == OWN_EXTINT:
+        return extint_read(data, st, addr, cycle)
+    if owner == OWN_USART:
+        return usart_read(data, st, addr, cycle)
+    if owner == OWN_ADC:
+        return adc_read(data, st, addr, cycle)
+    if owner == OWN_ACOMP:
+        return acomp_read(data, st, addr, cycle)
+    if owner == OWN_EEPROM:
+        return eeprom_read(data, st, addr, cycle)
+    if owner == OWN_WDT:
+        return wdt_read(data, st, addr, cycle)
+    if owner == OWN_SPI:
+        return spi_read(data, st, addr, cycle)
+    if owner == OWN_TWI:
+        return twi_read(data, st, addr, cycle)
+    return sysctl_read(data, st, addr, cycle)
 
 
 @njit(cache=True, nogil=True)
-def io_write(data, st, addr, value, cycle, pinlog):
-    """Store ``value`` at I/O data address ``addr``; True if interrupts must be re-evaluated."""
-    if addr >= PINB and addr <= PIND + 2:
-        rel = addr - PINB
-        port = rel // 3
-        reg = rel % 3
-        if reg == 0:
-            # Writing a one to PINxn toggles PORTxn (datasheet 14.2.2).
-            if value == 0:
-                return False
-            target = addr + 2
-            data[target] = np.int64(data[target]) ^ (value & PORT_MASK[port])
-        else:
-            if np.int64(data[addr]) == value:
-                return False
-            data[addr] = value
-        return log_pins(data, st, pinlog, port, cycle)
-    clear = np.int64(W1C_MASK[addr])
-    if clear != 0:
-        old = np.int64(data[addr])
-        # Flag bits: writing one clears them, writing zero leaves them; other bits are stored.
-        value = (value & ~clear) | (old & clear & ~value)
-    data[addr] = value
-    return IRQ_REGISTER[addr] != 0
+def io_write(data, st, addr, value, cycle, pinlog, uartlog):
+    """Store ``value`` at I/O data address ``addr``; True if the kernel must look again at
+    interrupts and peripherals before the next instruction."""
+    owner = OWNER[addr]
+    if owner == OWN_NONE:
+        data[addr] = w1c(data, addr, value)
+        return IRQ_REGISTER[addr] != 0
+    if owner == OWN_PORTS:
+        return pins.port_write(data, st, pinlog, addr, value, cycle)
+    if owner == OWN_TIMER0 or owner == OWN_TIMER1 or owner == OWN_TIMER2:
+        return timers_write(data, st, addr, value, cycle, pinlog, uartlog)
+    if owner == OWN_EXTINT:
+        return extint_write(data, st, addr, value, cycle, pinlog, uartlog)
+    if owner == OWN_USART:
+        return usart_write(data, st, addr, value, cycle, pinlog, uartlog)
+    if owner == OWN_ADC:
+        return adc_write(data, st, addr, value, cycle, pinlog, uartlog)
+    if owner == OWN_ACOMP:
+        return acomp_write(data, st, addr, value, cycle, pinlog, uartlog)
+    if owner == OWN_EEPROM:
+        return eeprom_write(data, st, addr, value, cycle, pinlog, uartlog)
+    if owner == OWN_WDT:
+        return wdt_write(data, st, addr, value, cycle, pinlog, uartlog)
+    if owner == OWN_SPI:
+        return spi_write(data, st, addr, value, cycle, pinlog, uartlog)
+    if owner == OWN_TWI:
+        return twi_write(data, st, addr, value, cycle, pinlog, uartlog)
+    if sysctl_write(data, st, addr, value, cycle, pinlog, uartlog):
+        for port in range(3):  # PUD changed: every pull-up may have changed
+            pins.refresh(data, st, pinlog, port, cycle)
+    return True
 
 
 @njit(cache=True, nogil=True)
-def update(data, st, cycle):
-    """Bring the peripherals up to ``cycle``; raise due flags; return the next due cycle."""
-    return NEVER
+def update(data, st, cycle, pinlog, uartlog):
+    """Bring every peripheral up to ``cycle``; return the next cycle one needs attention."""
+    dirty = st[S_PIN_DIRTY]
+    if dirty:
+        st[S_PIN_DIRTY] = 0
+        for port in range(3):
+            if (dirty >> port) & 1:
+                old = st[S_LEVELS_PREV + port]
+                new = st[S_LEVELS + port]
+                at = st[S_LEVELS_AT + port]
+                extint_pin_change(data, st, port, old, new, at)
+                timers_pin_change(data, st, port, old, new, at)
+    nxt = timers_update(data, st, cycle, pinlog, uartlog)
+    n = usart_update(data, st, cycle, pinlog, uartlog)
+    if n < nxt:
+        nxt = n
+    n = spi_update(data, st, cycle, pinlog, uartlog)
+    if n < nxt:
+        nxt = n
+    n = twi_update(data, st, cycle, pinlog, uartlog)
+    if n < nxt:
+        nxt = n
+    n = adc_update(data, st, cycle, pinlog, uartlog)
+    if n < nxt:
+        nxt = n
+    n = acomp_update(data, st, cycle, pinlog, uartlog)
+    if n < nxt:
+        nxt = n
+    n = eeprom_update(data, st, cycle, pinlog, uartlog)
+    if n < nxt:
+        nxt = n
+    n = wdt_update(data, st, cycle, pinlog, uartlog)
+    if n < nxt:
+        nxt = n
+    n = extint_update(data, st, cycle, pinlog, uartlog)
+    if n < nxt:
+        nxt = n
+    if st[S_PIN_DIRTY]:
+        nxt = cycle  # an update changed pins: let the edge detectors look right away
+    return nxt
 
+
+@njit(cache=True, nogil=True)
+def chip_reset(data, st, cycle, pinlog, source):
+    """Reset every I/O register and peripheral (datasheet 11: the reset values).
+
+    ``source`` is the MCUSR bit of the reset's cause (power-on, external, watchdog); the
+    other MCUSR bits keep their values except on power-on. SRAM and registers keep their
+    contents (a power-on reset clears them in Mcu before calling this).
+    """
+    mcusr = np.int64(data[MCUSR])
+    for addr in range(0x20, 0x100):
+        data[addr] = 0
+    data[MCUSR] = source if source == 1 else (mcusr | source)
+    data[SPL] = 0xFF
+    data[SPH] = 0x08
+    data[UCSR0A] = 0x20  # UDRE0: the transmit buffer is empty
+    data[UCSR0C] = 0x06  # 8 data bits
+    for port in range(3):
+        st[S_OVR_DDR + port] = 0
+    st[S_SLEEPING] = 0
+    st[S_SLEEP_MODE] = 0
+    sysctl_reset(data, st, cycle)
+    extint_reset(data, st, cycle)
+    timers_reset(data, st, cycle)
+    usart_reset(data, st, cycle)
+    spi_reset(data, st, cycle)
+    twi_reset(data, st, cycle)
+    adc_reset(data, st, cycle)
+    acomp_reset(data, st, cycle)
+    eeprom_reset(data, st, cycle)
+    wdt_reset(data, st, cycle)
+    for port in range(3):
+        pins.refresh(data, st, pinlog, port, cycle)
+    st[S_PERIPH_NEXT] = cycle
+
+
+@njit(cache=True, nogil=True)
+def sleep_enter(data, st, cycle):
+    """SLEEP with SE set: note the mode and stop the I/O clock where the mode does."""
+    mode = sleep_mode(data)
+    st[S_SLEEP_MODE] = mode
+    if io_clock_stops(mode):
+        timers_clock(data, st, cycle, False)
+
+
+@njit(cache=True, nogil=True)
+def wake(data, st, cycle):
+    """The CPU wakes; its clock runs again from ``cycle`` (after the oscillator start-up)."""
+    if io_clock_stops(st[S_SLEEP_MODE]):
+        timers_clock(data, st, cycle, True)

@@ -108,7 +108,62 @@ W1C_MASK[WDTCSR] = 0x80
 W1C_MASK[UCSR0A] = 0x40
 W1C_MASK[TWCR] = 0x80
 
+# Bits where writing a one is an action, not a value (W1C flags, and PINx where a one toggles
+# PORTx). SBI/CBI act only on their own bit there (datasheet 8.5 "I/O Memory"): SBI writes a
+# one to that bit alone, CBI writes no one at all.
+W1_ACTION = W1C_MASK.copy()
+W1_ACTION[PINB] = W1_ACTION[PINC] = W1_ACTION[PIND] = 0xFF
+
+# --- Other I/O registers (data addresses) -----------------------------------------------------
+GPIOR0, GPIOR1, GPIOR2 = 0x3E, 0x4A, 0x4B
+EEDR, EEARL, EEARH = 0x40, 0x41, 0x42
+GTCCR = 0x43
+TCCR0A, TCCR0B, TCNT0, OCR0A, OCR0B = 0x44, 0x45, 0x46, 0x47, 0x48
+SPDR = 0x4E
+CLKPR, PRR, OSCCAL = 0x61, 0x64, 0x66
+EICRA = 0x69
+PCMSK0, PCMSK1, PCMSK2 = 0x6B, 0x6C, 0x6D
+ADCL, ADCH, ADCSRB, ADMUX, DIDR0, DIDR1 = 0x78, 0x79, 0x7B, 0x7C, 0x7E, 0x7F
+TCCR1A, TCCR1B, TCCR1C = 0x80, 0x81, 0x82
+TCNT1L, TCNT1H, ICR1L, ICR1H = 0x84, 0x85, 0x86, 0x87
+OCR1AL, OCR1AH, OCR1BL, OCR1BH = 0x88, 0x89, 0x8A, 0x8B
+TCCR2A, TCCR2B, TCNT2, OCR2A, OCR2B, ASSR = 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB6
+TWBR, TWSR, TWAR, TWDR, TWAMR = 0xB8, 0xB9, 0xBA, 0xBB, 0xBD
+UCSR0C, UBRR0L, UBRR0H, UDR0 = 0xC2, 0xC4, 0xC5, 0xC6
+
+# Which peripheral module owns each I/O data address (0x20-0xFF): the dispatcher in
+# periph.py routes reads and writes by this table. 0 = plain storage.
+OWN_NONE, OWN_PORTS, OWN_EXTINT, OWN_TIMER0, OWN_TIMER1, OWN_TIMER2 = 0, 1, 2, 3, 4, 5
+OWN_USART, OWN_ADC, OWN_ACOMP, OWN_EEPROM, OWN_WDT, OWN_SPI, OWN_TWI, OWN_SYSCTL = range(6, 14)
+OWNER = np.zeros(256, dtype=np.uint8)
+for _a in range(PINB, PORTD + 1):
+    OWNER[_a] = OWN_PORTS
+for _a in (EIFR, EIMSK, PCIFR, PCICR, EICRA, PCMSK0, PCMSK1, PCMSK2):
+    OWNER[_a] = OWN_EXTINT
+for _a in (TCCR0A, TCCR0B, TCNT0, OCR0A, OCR0B, TIFR0, TIMSK0, GTCCR):
+    OWNER[_a] = OWN_TIMER0  # GTCCR (prescaler resets) is handled with the timers
+for _a in (TCCR1A, TCCR1B, TCCR1C, TCNT1L, TCNT1H, ICR1L, ICR1H, OCR1AL, OCR1AH, OCR1BL,
+           OCR1BH, TIFR1, TIMSK1):  # fmt: skip
+    OWNER[_a] = OWN_TIMER1
+for _a in (TCCR2A, TCCR2B, TCNT2, OCR2A, OCR2B, ASSR, TIFR2, TIMSK2):
+    OWNER[_a] = OWN_TIMER2
+for _a in (UCSR0A, UCSR0B, UCSR0C, UBRR0L, UBRR0H, UDR0):
+    OWNER[_a] = OWN_USART
+for _a in (ADCL, ADCH, ADCSRA, ADCSRB, ADMUX, DIDR0, DIDR1):
+    OWNER[_a] = OWN_ADC
+OWNER[ACSR] = OWN_ACOMP
+for _a in (EECR, EEDR, EEARL, EEARH):
+    OWNER[_a] = OWN_EEPROM
+OWNER[WDTCSR] = OWN_WDT
+for _a in (SPCR, SPSR, SPDR):
+    OWNER[_a] = OWN_SPI
+for _a in (TWBR, TWSR, TWAR, TWDR, TWCR, TWAMR):
+    OWNER[_a] = OWN_TWI
+for _a in (SMCR, MCUSR, MCUCR, PRR, CLKPR, OSCCAL, SPMCSR):
+    OWNER[_a] = OWN_SYSCTL
+
 # --- Kernel state: named indices into one int64 array -----------------------------------------
+# Core (0-63)
 S_PC = 0
 S_CYCLE = 1
 S_SLEEPING = 2  # 1 while the CPU sleeps
@@ -127,9 +182,57 @@ S_EXT_LEVEL = 14  # 3 entries (B, C, D): level driven from outside on each pin
 S_EXT_DRIVEN = 17  # 3 entries: mask of pins driven from outside
 S_INSTRUCTIONS = 20  # instructions executed (updated at slice exit)
 S_SLEEP_SINCE = 21  # cycle at which the CPU last went to sleep
+S_STALL = 22  # cycles the CPU is halted after the current instruction (EEPROM read/write)
+S_RESET_REQ = 23  # nonzero: a reset source fired (value = MCUSR bit to set)
+S_RESETS = 24  # number of resets since power-on (not counting it)
 S_IRQ_STACK = 32  # 32 entries: vectors of the handlers being served, innermost last
-STATE_SIZE = 64
 IRQ_STACK_DEPTH = 32
+# Pins (64-95): see pins.py
+S_OVR_MASK = 64  # 3: bits whose output value a peripheral controls (OC0A, TXD ...)
+S_OVR_VAL = 67  # 3: the values it drives there
+S_OVR_DDR = 70  # 3: bits a peripheral forces to output (TXD with TXEN)
+S_LEVELS = 73  # 3: pin levels as last seen by the edge detectors
+S_LEVELS_PREV = 76  # 3: levels before the last change (what PINx reads until synchronised)
+S_LEVELS_AT = 79  # 3: cycle of the last change on each port
+S_PIN_DIRTY = 82  # bit p: port p's levels may have changed, edge detectors must look
+# External interrupts (96-111): see extint.py
+S_EXTINT = 96
+# Timers (112-207): 32 entries each for Timer0, Timer1, Timer2; shared prescaler bases
+S_TIMER0 = 112
+S_TIMER1 = 144
+S_TIMER2 = 176
+# Offsets inside each timer's block that other modules read (the ADC's auto-trigger):
+T_LAST_TOV = 28  # cycle of the last overflow flag
+T_LAST_OCFA = 29  # cycle of the last compare match A flag
+T_LAST_OCFB = 30  # cycle of the last compare match B flag
+T_LAST_ICF = 31  # cycle of the last input capture flag (Timer1)
+S_PSR10_BASE = 208  # cycle the Timer0/1 prescaler was last reset at
+S_PSR2_BASE = 209  # cycle the Timer2 prescaler was last reset at
+# USART (224-255), SPI (256-271), TWI (272-287), ADC (288-319), analog comparator (320-335),
+# EEPROM (336-351), watchdog (352-367), system control / sleep (368-383)
+S_USART = 224
+S_SPI = 256
+S_TWI = 272
+S_ADC = 288
+S_ACOMP = 320
+S_EEPROM = 336
+S_WDT = 352
+S_SYSCTL = 368
+S_SLEEP_MODE = 368  # SMCR.SM of the current sleep
+S_VECTOR_BASE = 369  # word address of the vector table (0, or the boot section with IVSEL)
+S_IVCE_UNTIL = 370  # IVSEL may be changed until this cycle (IVCE timed sequence)
+# Analog inputs (384-415): pin voltages in microvolts for ADC0-7, then AREF, AVCC
+S_ANALOG = 384
+S_AREF_UV = 392
+S_AVCC_UV = 393
+S_TEMP_MC = 394  # die temperature, milli-degrees Celsius
+S_ANALOG_DIRTY = 395  # 1: an analog input changed (comparator must look)
+# Serial input queue (416-543): 64 entries of (cycle the start bit begins, byte)
+S_RX_QUEUE = 416
+RX_QUEUE_LEN = 64
+S_RX_HEAD = 544  # next entry to receive
+S_RX_TAIL = 545  # next free entry
+STATE_SIZE = 576
 
 # Halt reasons
 HALT_NONE = 0
@@ -147,8 +250,11 @@ EXIT_HALT = 1  # the CPU halted (see S_HALT)
 EXIT_LOG_FULL = 2  # an output log is full: drain it and call again
 EXIT_SPM = 3  # flash was rewritten by SPM: redecode and call again
 
+# Reset sources: the MCUSR bit a reset sets
+RESET_POWER_ON, RESET_EXTERNAL, RESET_BROWN_OUT, RESET_WATCHDOG = 0x01, 0x02, 0x04, 0x08
+
 # Output log layouts
-PIN_LOG_COLS = 4  # cycle, port (0=B, 1=C, 2=D), PORT value, DDR value
+PIN_LOG_COLS = 5  # cycle, port (0=B, 1=C, 2=D), output values, output mask, pull-up mask
 IRQ_LOG_COLS = 3  # cycle, vector, 1 = enter / 0 = return
 UART_LOG_COLS = 2  # cycle, byte
 IRQ_ENTER, IRQ_RETURN = 1, 0

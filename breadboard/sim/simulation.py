@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..avr import F_CPU, VECTOR_NAMES, Mcu
-from ..avr.regs import EXIT_HALT, MCUCR
+from ..avr.regs import EXIT_HALT
 from ..circuit import UNO_PINS, UnoPin, uno_pin
 from ..firmware import Firmware, load_firmware
 from .trace import FLOATING, HIGH, LOW, PinTrace, Trace
@@ -74,8 +74,9 @@ class Simulation:
         self.mcu.reset(power_on=power_on)
         if power_on:
             self._clear_traces()
+            self.mcu.take_pin_log()
         else:
-            self._record_levels(self.cycle, range(3))
+            self._drain()
 
     def _clear_traces(self) -> None:
         self.pins: dict[str, PinTrace] = {p.name: PinTrace(FLOATING) for p in UNO_PINS}
@@ -148,8 +149,8 @@ class Simulation:
             heapq.heappush(self._inputs, _Input(cycle, self._seq, p, level))
 
     def _apply(self, pin: UnoPin, level: int | None, cycle: int) -> None:
-        self.mcu.drive_pin(pin.port, pin.bit, level)
-        self._record_levels(cycle, (pin.port,))
+        self.mcu.drive_pin(pin.port, pin.bit, level, at=cycle)
+        self._drain()
 
     # ---- running -----------------------------------------------------------------------------
     def run_until(self, cycle: int) -> str:
@@ -190,24 +191,21 @@ class Simulation:
         if tx.shape[0]:
             self.serial_tx.extend(tx)
 
-    def _pin_codes(self, port_val, ddr, port: int):
-        """Per-bit level arrays for PORT/DDR values (scalars or arrays) of one port."""
+    def _pin_codes(self, out, ddr, pulled, port: int):
+        """Per-bit level arrays from a port's outputs (scalars or arrays of the pin log)."""
         ext_level, ext_driven = self.mcu.external_drive(port)
-        pull_ups = (int(self.mcu.data[MCUCR]) >> 4) & 1 == 0
-        out = []
+        codes = []
         for bit in range(8):
-            d = (ddr >> bit) & 1
-            o = (port_val >> bit) & 1
             if (ext_driven >> bit) & 1:
                 undriven = (ext_level >> bit) & 1
             else:
-                undriven = np.where(o & pull_ups, HIGH, FLOATING)
-            out.append(np.where(d == 1, o, undriven))
-        return out
+                undriven = np.where((pulled >> bit) & 1, HIGH, FLOATING)
+            codes.append(np.where((ddr >> bit) & 1, (out >> bit) & 1, undriven))
+        return codes
 
     def _levels(self, port: int) -> list[int]:
-        port_val, ddr = self.mcu.port_state(port)
-        return [int(x) for x in self._pin_codes(port_val, ddr, port)]
+        out, ddr, pulled = self.mcu.port_state(port)
+        return [int(x) for x in self._pin_codes(out, ddr, pulled, port)]
 
     def _ingest_pins(self, rows: np.ndarray) -> None:
         for port in range(3):
@@ -215,22 +213,10 @@ class Simulation:
             if not np.any(sel):
                 continue
             cycles = rows[sel, 0]
-            codes = self._pin_codes(rows[sel, 2], rows[sel, 3], port)
+            codes = self._pin_codes(rows[sel, 2], rows[sel, 3], rows[sel, 4], port)
             for pin in UNO_PINS:
                 if pin.port == port:
                     self.pins[pin.name].append_changes(cycles, codes[pin.bit].astype(np.int64))
-
-    def _record_levels(self, cycle: int, ports) -> None:
-        for port in ports:
-            levels = self._levels(port)
-            for pin in UNO_PINS:
-                if pin.port == port:
-                    trace = self.pins[pin.name]
-                    last = int(trace.cycles[-1]) if len(trace) else 0
-                    trace.append_changes(
-                        np.array([max(cycle, last)], dtype=np.int64),
-                        np.array([levels[pin.bit]], dtype=np.int64),
-                    )
 
 
 __all__ = ["Simulation", "RUNNING", "SLEEPING", "HALTED", "STOPPED", "LOW", "HIGH", "FLOATING"]

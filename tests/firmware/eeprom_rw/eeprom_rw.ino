@@ -5,7 +5,7 @@
  *   1. prints "before:" and EEPROM bytes 0..7 in hex, e.g. " FF" each
  *      (an erased EEPROM reads 0xFF),
  *   2. EEPROM.write(i, 0xA0 + i) for i = 0..7 (8 byte writes, each one
- *      waits for the previous one: ~3.4 ms per write on the real chip),
+ *      waits for the previous one: 3.3 ms per write on the real chip),
  *   3. prints "after:" and bytes 0..7 again: " A0 A1 A2 A3 A4 A5 A6 A7",
  *   4. prints "done".
  * loop() is empty. All lines end in "\r\n".
