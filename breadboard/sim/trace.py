@@ -90,3 +90,17 @@ class PinTrace(Trace):
         if falling:
             mask |= (lv == LOW) & (prev == HIGH)
         return self.cycles[mask]
+
+    def high_fraction(self, start: int, end: int) -> float:
+        """Fraction of the cycles in [start, end) during which the pin was HIGH."""
+        if end <= start:
+            return float(self.level_at(start) == HIGH)
+        cyc = self.cycles
+        lv = self.levels
+        i0 = int(np.searchsorted(cyc, start, side="right"))
+        i1 = int(np.searchsorted(cyc, end, side="left"))
+        times = np.concatenate([[start], cyc[i0:i1], [end]])
+        first = self.initial if i0 == 0 else int(lv[i0 - 1])
+        levels = np.concatenate([[first], lv[i0:i1]])
+        high = np.sum(np.diff(times)[levels == HIGH])
+        return float(high) / (end - start)

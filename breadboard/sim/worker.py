@@ -1,0 +1,354 @@
+"""The simulation thread: paces a ``Simulation`` to real time (or slow motion, or flat out).
+
+GUI thread                               worker thread (this module, no Qt)
+  timer 60 Hz -- reads --> latest Snapshot (immutable, swapped by reference)
+             <-- drains -- bounded deque of TraceChunks (pin edges, serial, IRQ events)
+  clicks/keys -- put ----> command queue --> applied at the next slice boundary
+
+The kernel releases the GIL while it runs, so the GUI stays responsive. Errors never cross as
+exceptions: a bad firmware, a halted CPU or a crash in here become text in the snapshot.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..circuit import UNO_PINS, Circuit, Potentiometer, Pushbutton, uno_pin
+from ..firmware import Firmware, FirmwareError, load_firmware
+from .simulation import HALTED, Simulation
+from .trace import HIGH
+
+FRAME_SECONDS = 1 / 60
+#: Longest stretch of simulated time run in one go before the worker looks at its commands.
+MAX_SLICE_WALL = 0.02
+#: Behind real time by more than this, the worker gives up catching up (it is too slow).
+MAX_LAG_SECONDS = 0.25
+
+
+@dataclass(frozen=True)
+class PinState:
+    level: int  # LOW, HIGH, FLOATING
+    duty: float  # fraction of the last frame spent HIGH
+    mode: str  # "output", "input", "input pull-up"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the GUI shows, as of one moment of simulated time."""
+
+    frame: int = 0
+    cycle: int = 0
+    seconds: float = 0.0
+    f_cpu: int = 16_000_000
+    instructions: int = 0
+    status: str = "no firmware"  # running, sleeping, stopped, halted, paused, no firmware
+    paused: bool = True
+    speed: float = 1.0  # requested: 1.0 = real time, 0.001 = slow motion, 0 = flat out
+    real_time_factor: float = 0.0  # measured over the last second of wall time
+    halt_reason: str | None = None
+    error: str | None = None  # the last problem to show (bad file, crash), with its file
+    error_serial: int = 0  # increments with each new error
+    firmware: str | None = None
+    pins: dict[str, PinState] = field(default_factory=dict)
+    pressed: frozenset[str] = frozenset()
+    serial_config: dict | None = None
+
+
+@dataclass(frozen=True)
+class TraceChunk:
+    """New trace rows since the previous chunk: per-pin (cycle, level), interrupts
+    (cycle, vector, enter=1/return=0), transmitted serial bytes (cycle, byte)."""
+
+    start: int
+    end: int
+    pins: dict[str, np.ndarray]
+    interrupts: np.ndarray
+    serial: np.ndarray
+    reset: bool = False  # the trace started over (new firmware or power cycle)
+    analog: dict[str, np.ndarray] = field(default_factory=dict)  # pin -> (cycle, microvolts)
+
+
+class SimulationWorker(threading.Thread):
+    """Owns one Simulation; everything else talks to it through ``post`` and ``snapshot``."""
+
+    def __init__(self, circuit: Circuit | None = None, f_cpu: int = 16_000_000) -> None:
+        super().__init__(name="breadboard-simulation", daemon=True)
+        self.sim = Simulation(f_cpu=f_cpu)
+        self.circuit = circuit or Circuit()
+        self.chunks: deque[TraceChunk] = deque(maxlen=4096)
+        self.snapshot = Snapshot(f_cpu=f_cpu)
+        self._commands: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        self._paused = True
+        self._speed = 1.0
+        self._pressed: set[str] = set()
+        self._presses = 0
+        self._error: str | None = None
+        self._error_serial = 0
+        self._frame = 0
+        self._anchor: tuple[float, int] | None = None
+        self._history: deque[tuple[float, int]] = deque(maxlen=240)
+        self._sent = {p.name: 0 for p in UNO_PINS}
+        self._sent_irq = 0
+        self._sent_serial = 0
+        self._sent_analog: dict[str, int] = {}
+        self._last_cycle = 0
+        self._chunk_reset = True
+
+    # ---- the GUI's side ------------------------------------------------------------------
+    def post(self, command: str, *args) -> None:
+        """Queue a command; it is applied at the next slice boundary. Commands:
+        load(Firmware) open(path) reset() power_cycle() run() pause() step()
+        speed(factor) press(part_id) release(part_id) set_circuit(Circuit)
+        set_position(part_id, 0..1) send_serial(bytes) call(fn) stop()."""
+        self._commands.put((command, args))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._commands.put(("stop", ()))
+
+    def drain(self) -> list[TraceChunk]:
+        out = []
+        while True:
+            try:
+                out.append(self.chunks.popleft())
+            except IndexError:
+                return out
+
+    # ---- the thread ----------------------------------------------------------------------
+    def run(self) -> None:  # noqa: C901 - one loop, kept flat on purpose
+        self._publish()
+        while not self._stop.is_set():
+            try:
+                timeout = FRAME_SECONDS / 2 if self._running() else FRAME_SECONDS
+                self._apply(*self._commands.get(timeout=timeout))
+                while True:
+                    self._apply(*self._commands.get_nowait())
+            except queue.Empty:
+                pass
+            if self._stop.is_set():
+                break
+            try:
+                if self._running():
+                    self._advance()
+            except Exception:  # the thread must survive anything and say what happened
+                self._paused = True
+                self._set_error("simulation error: " + traceback.format_exc(limit=3))
+            self._publish()
+
+    def _running(self) -> bool:
+        return not self._paused and self.sim.firmware is not None and self.sim.status != HALTED
+
+    def _advance(self) -> None:
+        sim = self.sim
+        now = time.perf_counter()
+        if self._speed <= 0:  # flat out: run for a slice of wall time
+            end = now + MAX_SLICE_WALL
+            while time.perf_counter() < end and sim.status != HALTED:
+                sim.run_for(sim.f_cpu // 100)
+            self._anchor = None
+            return
+        if self._anchor is None:
+            self._anchor = (now, sim.cycle)
+        t0, c0 = self._anchor
+        target = c0 + int((now - t0) * sim.f_cpu * self._speed)
+        lag = (target - sim.cycle) / (sim.f_cpu * self._speed)
+        if lag > MAX_LAG_SECONDS:  # too slow to keep up: don't try to make up the backlog
+            self._anchor = (now, sim.cycle)
+            target = sim.cycle + int(MAX_LAG_SECONDS * sim.f_cpu * self._speed)
+        if target > sim.cycle:
+            sim.run_until(target)
+        if sim.status == HALTED:
+            self._paused = True
+
+    # ---- commands ------------------------------------------------------------------------
+    def _apply(self, command: str, args: tuple) -> None:
+        try:
+            getattr(self, "_cmd_" + command)(*args)
+        except FirmwareError as e:
+            self._set_error(str(e))
+        except Exception as e:  # a bad command must not kill the thread
+            self._set_error(f"{command}: {e}")
+
+    def _set_error(self, text: str) -> None:
+        self._error = text
+        self._error_serial += 1
+
+    def _cmd_stop(self) -> None:
+        self._stop.set()
+
+    def _cmd_open(self, path: str) -> None:
+        self._cmd_load(load_firmware(path))
+
+    def _cmd_load(self, firmware: Firmware) -> None:
+        self.sim.load(firmware)
+        self._after_power_on()
+        self._paused = False
+
+    def _cmd_reset(self) -> None:
+        self.sim.reset(power_on=False)
+        self._apply_circuit()
+
+    def _cmd_power_cycle(self) -> None:
+        if self.sim.firmware is not None:
+            self.sim.load(self.sim.firmware)
+            self._after_power_on()
+
+    def _after_power_on(self) -> None:
+        self._anchor = None
+        self._history.clear()
+        self._sent = {p.name: 0 for p in UNO_PINS}
+        self._sent_irq = self._sent_serial = 0
+        self._sent_analog = {}
+        self._last_cycle = 0
+        self._chunk_reset = True
+        self._apply_circuit()
+
+    def _cmd_run(self) -> None:
+        self._paused = False
+        self._anchor = None
+
+    def _cmd_pause(self) -> None:
+        self._paused = True
+
+    def _cmd_step(self) -> None:
+        self._paused = True
+        if self.sim.firmware is not None:
+            self.sim.step()
+
+    def _cmd_speed(self, factor: float) -> None:
+        self._speed = float(factor)
+        self._anchor = None
+
+    def _cmd_press(self, part_id: str) -> None:
+        self._set_button(part_id, True)
+
+    def _cmd_release(self, part_id: str) -> None:
+        self._set_button(part_id, False)
+
+    def _cmd_set_circuit(self, circuit: Circuit) -> None:
+        self.circuit = circuit
+        self._pressed &= {p.id for p in circuit.buttons()}
+        self._apply_circuit()
+
+    def _cmd_set_position(self, part_id: str, position: float) -> None:
+        part = self.circuit.part(part_id)
+        if isinstance(part, Potentiometer):
+            part.position = max(0.0, min(1.0, float(position)))
+            self.sim.set_voltage(part.pin, part.volts())
+
+    def _cmd_send_serial(self, data: bytes) -> None:
+        self.sim.send_serial(bytes(data))
+
+    def _cmd_call(self, fn: Callable[[Simulation], object]) -> None:
+        fn(self.sim)
+
+    def _set_button(self, part_id: str, pressed: bool) -> None:
+        part = self.circuit.part(part_id)
+        if not isinstance(part, Pushbutton):
+            raise ValueError(f"{part_id} is not a pushbutton")
+        before = self.circuit.drives(frozenset(self._pressed))
+        if pressed:
+            self._pressed.add(part_id)
+        else:
+            self._pressed.discard(part_id)
+        after = self.circuit.drives(frozenset(self._pressed))
+        pin = uno_pin(part.pin).name
+        if before.get(pin) == after.get(pin):
+            return
+        level = after.get(pin)
+        self._presses += 1
+        if level is None or not part.bounce.enabled:
+            self.sim.drive(pin, level)
+            return
+        for cycle, lv in part.bounce.edges(level, self.sim.cycle, self.sim.f_cpu, self._presses):
+            self.sim.drive(pin, lv, at=cycle)
+
+    def _apply_circuit(self) -> None:
+        drives = self.circuit.drives(frozenset(self._pressed))
+        driven = set(drives)
+        for p in UNO_PINS:
+            if p.name in driven:
+                self.sim.drive(p.name, drives[p.name])
+            elif p.name not in self._externally_free():
+                self.sim.drive(p.name, None)
+        for part in self.circuit.parts:
+            if isinstance(part, Potentiometer):
+                self.sim.set_voltage(part.pin, part.volts())
+
+    def _externally_free(self) -> set[str]:
+        return set()
+
+    # ---- publishing ------------------------------------------------------------------------
+    def _publish(self) -> None:
+        sim = self.sim
+        now = time.perf_counter()
+        cycle = sim.cycle
+        self._history.append((now, cycle))
+        while len(self._history) > 2 and now - self._history[0][0] > 1.0:
+            self._history.popleft()
+        t_old, c_old = self._history[0]
+        rtf = (cycle - c_old) / sim.f_cpu / (now - t_old) if now > t_old else 0.0
+        start = self._last_cycle
+        pins = {}
+        new_rows = {}
+        for p in UNO_PINS:
+            trace = sim.pins[p.name]
+            rows = trace.since(self._sent[p.name])
+            self._sent[p.name] = len(trace)
+            new_rows[p.name] = rows
+            level = trace.level
+            duty = trace.high_fraction(start, cycle) if cycle > start else float(level == HIGH)
+            pins[p.name] = PinState(level, duty, self._pin_mode(p))
+        irq = sim.interrupts.since(self._sent_irq)
+        self._sent_irq = len(sim.interrupts)
+        ser = sim.serial_tx.since(self._sent_serial)
+        self._sent_serial = len(sim.serial_tx)
+        analog = {}
+        for name, trace in getattr(sim, "analog", {}).items():
+            analog[name] = trace.since(self._sent_analog.get(name, 0))
+            self._sent_analog[name] = len(trace)
+        if cycle != start or self._chunk_reset or len(irq) or len(ser):
+            self.chunks.append(
+                TraceChunk(start, cycle, new_rows, irq, ser, self._chunk_reset, analog)
+            )
+            self._chunk_reset = False
+        self._last_cycle = cycle
+        status = "no firmware" if sim.firmware is None else sim.status
+        if self._paused and status not in (HALTED, "no firmware"):
+            status = "paused"
+        self._frame += 1
+        self.snapshot = Snapshot(
+            frame=self._frame,
+            cycle=cycle,
+            seconds=sim.seconds,
+            f_cpu=sim.f_cpu,
+            instructions=sim.instructions,
+            status=status,
+            paused=self._paused,
+            speed=self._speed,
+            real_time_factor=rtf,
+            halt_reason=sim.halt_reason,
+            error=self._error,
+            error_serial=self._error_serial,
+            firmware=sim.firmware.path if sim.firmware else None,
+            pins=pins,
+            pressed=frozenset(self._pressed),
+            serial_config=sim.serial_config() if hasattr(sim, "serial_config") else None,
+        )
+
+    def _pin_mode(self, pin) -> str:
+        out, ddr, pulled = self.sim.mcu.port_state(pin.port)
+        if (ddr >> pin.bit) & 1:
+            return "output"
+        if (pulled >> pin.bit) & 1:
+            return "input pull-up"
+        return "input"
