@@ -68,7 +68,21 @@ def build_parser() -> argparse.ArgumentParser:
         "to release; TIME in c, us, ms or s); repeatable",
     )
     run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    parser.add_argument("file", nargs="?", help=argparse.SUPPRESS)
+    return parser
+
+
+def build_app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="breadboard",
+        description="A virtual breadboard for the Arduino Uno. 'breadboard run --help' for the "
+        "headless runner.",
+    )
+    parser.add_argument("file", nargs="?", help="a firmware (.hex/.elf) or circuit (.json) to open")
+    parser.add_argument(
+        "--warm-cache",
+        action="store_true",
+        help="compile the simulator into its cache and exit (done on the first launch)",
+    )
     return parser
 
 
@@ -162,10 +176,15 @@ def _print_summary(s: dict) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "run":
-        return run_command(args, started)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "run":
+        return run_command(build_parser().parse_args(argv), started)
+    args = build_app_parser().parse_args(argv)
+    if args.warm_cache:
+        start = time.perf_counter()
+        warm_up()
+        print(f"simulator ready ({time.perf_counter() - start:.1f} s)")
+        return EXIT_OK
     return open_app(args.file)
 
 

@@ -3,7 +3,8 @@
 No Qt here: the CLI, the app's worker thread and the tests all use this package.
 """
 
-from ..avr import warm_up
+from ..avr import CACHE_DIR as KERNEL_CACHE_DIR
+from ..avr import VECTOR_NAMES, warm_up
 from ..firmware import Firmware, FirmwareError, load_firmware
 from .simulation import FLOATING, HALTED, HIGH, LOW, RUNNING, SLEEPING, STOPPED, Simulation
 from .trace import PinTrace, Trace
@@ -29,4 +30,6 @@ __all__ = [
     "timescale_for",
     "write_vcd",
     "warm_up",
+    "KERNEL_CACHE_DIR",
+    "VECTOR_NAMES",
 ]

@@ -216,3 +216,21 @@ for t in "${targets[@]}"; do
     build_named "$t"
 done
 echo "Done: ${#targets[@]} firmware."
+
+# The app's Examples menu ships some of these firmware with their sources and circuits
+# (resources/examples/NAME/): copy the freshly built files there.
+EXAMPLES=(
+    int0_button:int0_change millis_100hz:millis_100hz ctc_100hz:ctc_100hz
+    traffic_light:traffic_light adc_pot:analog_read bounce:bounce_counter blink:blink
+)
+RES="$HERE/../../resources/examples"
+for pair in "${EXAMPLES[@]}"; do
+    example="${pair%%:*}" fw="${pair##*:}"
+    for t in "${targets[@]}"; do
+        if [ "$t" = "$fw" ]; then
+            install -m 644 "$HERE/$fw.hex" "$RES/$example/$fw.hex"
+            install -m 644 "$HERE/$fw/$fw.ino" "$RES/$example/$fw.ino"
+            echo "  example $example <- $fw"
+        fi
+    done
+done

@@ -1,0 +1,62 @@
+"""The course's examples shipped in resources/examples: firmware, source and circuit each."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .resources import resource_path
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    title: str
+    description: str
+    folder: Path
+    firmware: Path
+    source: Path
+    circuit: Path
+
+
+def examples_dir() -> Path:
+    return resource_path("examples")
+
+
+def load_examples() -> list[Example]:
+    """The examples in menu order (missing files are skipped, never fatal)."""
+    folder = examples_dir()
+    try:
+        index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    out = []
+    for name, info in index.get("examples", {}).items():
+        d = folder / name
+        fw = info.get("firmware", name)
+        ex = Example(
+            name=name,
+            title=info.get("title", name),
+            description=info.get("description", ""),
+            folder=d,
+            firmware=d / f"{fw}.hex",
+            source=d / f"{fw}.ino",
+            circuit=d / "circuit.json",
+        )
+        if ex.firmware.exists() and ex.circuit.exists():
+            out.append(ex)
+    return out
+
+
+def compare_pair() -> tuple[Example, Example, str] | None:
+    """The two examples of the millis()-versus-CTC comparison, and its title."""
+    folder = examples_dir()
+    try:
+        info = json.loads((folder / "index.json").read_text(encoding="utf-8"))["compare"]
+    except (OSError, ValueError, KeyError):
+        return None
+    by_name = {e.name: e for e in load_examples()}
+    if info.get("a") in by_name and info.get("b") in by_name:
+        return by_name[info["a"]], by_name[info["b"]], info.get("title", "Compare")
+    return None
