@@ -85,7 +85,12 @@ def test_input_drives_a_pin_at_its_simulated_time(tmp_path, firmware):
     argv += ["--input", "D7=1@1ms", "--input", "D7=0@2000us", "--input", "D7=z@40000c"]
     assert main(argv) == 0
     _, changes = read_vcd(out)
-    assert changes["D7"] == [(0, "z"), (16_000 * 625, "1"), (32_000 * 625, "0"), (40_000 * 625, "z")]
+    assert changes["D7"] == [
+        (0, "z"),
+        (16_000 * 625, "1"),
+        (32_000 * 625, "0"),
+        (40_000 * 625, "z"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,14 @@ from breadboard.ui.main_window import MainWindow  # noqa: E402
 FIRMWARE = Path(__file__).parent / "firmware"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def kernel_ready():
+    """Load (or compile) the kernel before the worker thread needs it."""
+    from breadboard.sim import warm_up
+
+    warm_up()
+
+
 @pytest.fixture
 def window(qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
@@ -35,8 +43,10 @@ def example(window, name):
 
 def wait_firmware(qtbot, window, name):
     qtbot.waitUntil(
-        lambda: (window.worker.snapshot.firmware or "").endswith(name)
-        and window.worker.snapshot.cycle > 0,
+        lambda: (
+            (window.worker.snapshot.firmware or "").endswith(name)
+            and window.worker.snapshot.cycle > 0
+        ),
         timeout=10_000,
     )
 

@@ -86,7 +86,7 @@ class SimulationWorker(threading.Thread):
         self.chunks: deque[TraceChunk] = deque(maxlen=4096)
         self.snapshot = Snapshot(f_cpu=f_cpu)
         self._commands: queue.Queue = queue.Queue()
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
         self._paused = True
         self._speed = 1.0
         self._pressed: set[str] = set()
@@ -112,7 +112,7 @@ class SimulationWorker(threading.Thread):
         self._commands.put((command, args))
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
         self._commands.put(("stop", ()))
 
     def drain(self) -> list[TraceChunk]:
@@ -126,7 +126,7 @@ class SimulationWorker(threading.Thread):
     # ---- the thread ----------------------------------------------------------------------
     def run(self) -> None:  # noqa: C901 - one loop, kept flat on purpose
         self._publish()
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             try:
                 timeout = FRAME_SECONDS / 2 if self._running() else FRAME_SECONDS
                 self._apply(*self._commands.get(timeout=timeout))
@@ -134,7 +134,7 @@ class SimulationWorker(threading.Thread):
                     self._apply(*self._commands.get_nowait())
             except queue.Empty:
                 pass
-            if self._stop.is_set():
+            if self._stopping.is_set():
                 break
             try:
                 if self._running():
@@ -183,7 +183,7 @@ class SimulationWorker(threading.Thread):
         self._error_serial += 1
 
     def _cmd_stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
 
     def _cmd_open(self, path: str) -> None:
         self._cmd_load(load_firmware(path))

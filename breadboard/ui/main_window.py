@@ -35,7 +35,9 @@ from .serial_monitor import SerialMonitor
 
 FRAME_MS = 16  # ~60 frames per second
 MAX_RECENT = 10
-FIRMWARE_FILTER = "Firmware (*.hex *.ihex *.elf);;Intel HEX (*.hex *.ihex);;ELF (*.elf);;All files (*)"
+FIRMWARE_FILTER = (
+    "Firmware (*.hex *.ihex *.elf);;Intel HEX (*.hex *.ihex);;ELF (*.elf);;All files (*)"
+)
 CIRCUIT_FILTER = "Breadboard circuits (*.json);;All files (*)"
 
 SPEEDS: list[tuple[str, float]] = [
@@ -279,7 +281,9 @@ class MainWindow(QMainWindow):
 
     def _reload_firmware(self) -> None:
         if self._firmware_path and os.path.exists(self._firmware_path):
-            self.statusBar().showMessage(f"{Path(self._firmware_path).name} changed: reloaded", 4000)
+            self.statusBar().showMessage(
+                f"{Path(self._firmware_path).name} changed: reloaded", 4000
+            )
             self.open_firmware(self._firmware_path)
             if self._firmware_path not in self.watcher.files():
                 self.watcher.addPath(self._firmware_path)
@@ -485,6 +489,15 @@ class MainWindow(QMainWindow):
             "ATmega328P simulated to the cycle, pushbuttons and LEDs, a serial monitor and an "
             "oscilloscope, for seeing and understanding interrupts and timers.</p>",
         )
+
+    # ---- keys -------------------------------------------------------------------------------
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if not self.board.handle_key(event, True):
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if not self.board.handle_key(event, False):
+            super().keyReleaseEvent(event)
 
     # ---- drag and drop, closing ------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
