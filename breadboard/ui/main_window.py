@@ -270,9 +270,7 @@ class MainWindow(QMainWindow):
             self.watcher.removePaths(self.watcher.files())
         if os.path.exists(path):
             self.watcher.addPath(path)
-        self._add_recent(path)
-        self.serial.clear()
-        self.scope_dock.scope.feed([])  # nothing; the reset chunk clears it
+        self._add_recent(path)  # the serial monitor and the scope clear on the reset chunk
         self.setWindowTitle(f"breadboard — {Path(path).name}")
 
     @Slot(str)
@@ -421,6 +419,9 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         snap = self.worker.snapshot
         chunks = self.worker.drain()
+        if snap.firmware != self._firmware_path and snap.firmware:
+            self._firmware_path = snap.firmware
+            self._firmware_loaded(snap.firmware)
         tx = False
         for chunk in chunks:
             if chunk.reset:
@@ -435,9 +436,6 @@ class MainWindow(QMainWindow):
         self.scope_dock.scope.feed(chunks)
         self.board.show_snapshot(snap, tx_active=self._serial_flash > 0)
         self.serial.set_firmware_config(snap.serial_config)
-        if snap.firmware != self._firmware_path and snap.firmware:
-            self._firmware_path = snap.firmware
-            self._firmware_loaded(snap.firmware)
         self._show_status(snap)
         if snap.error_serial != self._last_error_serial:
             self._last_error_serial = snap.error_serial

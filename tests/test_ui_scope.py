@@ -1,0 +1,507 @@
+"""The scope (breadboard.ui.scope) and compare mode (breadboard.ui.compare), offscreen.
+
+Most tests feed synthetic trace chunks (exact, fast, independent of the simulator); a few feed
+chunks recorded from the committed firmware, as the worker would publish them at 60 Hz.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import csv  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PySide6 import QtGui, QtWidgets  # noqa: E402
+from vcd.reader import TokenKind, tokenize  # noqa: E402
+
+from breadboard.sim import HIGH, LOW, Simulation, timescale_for  # noqa: E402
+from breadboard.sim import measure as m  # noqa: E402
+from breadboard.sim.worker import TraceChunk  # noqa: E402
+from breadboard.ui.compare import CompareWindow, source_label  # noqa: E402
+from breadboard.ui.scope import ScopeDock, ScopeWidget, decimate_steps, format_si  # noqa: E402
+
+F = 16_000_000
+FRAME = F // 60
+PINS = [f"D{i}" for i in range(14)] + [f"A{i}" for i in range(6)]
+EMPTY = np.zeros((0, 2), dtype=np.int64)
+
+
+# ---- chunk sources ---------------------------------------------------------------------------
+def square_rows(half: int, seconds: float, phase: int = 0, jitter: int = 0, seed: int = 0):
+    """(cycle, level) rows: LOW at 0, then a toggle every ``half`` cycles (+- jitter)."""
+    n = int(seconds * F) // half
+    t = phase + half * np.arange(1, n + 1, dtype=np.int64)
+    if jitter:
+        t += np.random.default_rng(seed).integers(0, jitter + 1, n)
+    lv = np.where(np.arange(n) % 2 == 0, HIGH, LOW)
+    return np.concatenate([[[0, LOW]], np.stack([t, lv], axis=1)]).astype(np.int64)
+
+
+def irq_rows(vector: int, period: int, length: int, seconds: float, phase: int = 5):
+    k = np.arange(1, int(seconds * F) // period + 1, dtype=np.int64)
+    ent = phase + k * period
+    rows = np.concatenate(
+        [
+            np.stack([ent, np.full(len(k), vector), np.ones(len(k), np.int64)], 1),
+            np.stack([ent + length, np.full(len(k), vector), np.zeros(len(k), np.int64)], 1),
+        ]
+    )
+    return rows[np.argsort(rows[:, 0], kind="stable")]
+
+
+def make_chunks(pins: dict, seconds: float, irq=None, analog=None, reset=True, start=0.0):
+    """Cut whole-run rows into 60 Hz chunks from ``start`` to ``seconds`` (simulated time),
+    as SimulationWorker publishes them."""
+    irq = np.zeros((0, 3), np.int64) if irq is None else irq
+    out = []
+    first = -(-int(start * F) // FRAME) * FRAME  # on the 60 Hz grid, after earlier chunks
+    for c in range(first, int(seconds * F), FRAME):
+        e = c + FRAME
+
+        def cut(rows, c=c, e=e):
+            i0, i1 = np.searchsorted(rows[:, 0], [c, e], side="left")
+            return rows[i0:i1]
+
+        p = {name: cut(pins[name]) if name in pins else EMPTY for name in PINS}
+        a = {name: cut(rows) for name, rows in (analog or {}).items()}
+        out.append(TraceChunk(c, e, p, cut(irq), EMPTY, reset and not out, a))
+    return out
+
+
+def sim_chunks(sim: Simulation, seconds: float):
+    """Chunks of a Simulation run, 1/60 s of simulated time each."""
+    sent = {n: 0 for n in sim.pins}
+    irq_sent = 0
+    first = True
+    end = int(seconds * sim.f_cpu)
+    while sim.cycle < end:
+        start = sim.cycle
+        sim.run_until(min(end, sim.cycle + FRAME))
+        pins = {}
+        for n, tr in sim.pins.items():
+            pins[n] = tr.since(sent[n])
+            sent[n] = len(tr)
+        irq = sim.interrupts.since(irq_sent)
+        irq_sent = len(sim.interrupts)
+        yield TraceChunk(start, sim.cycle, pins, irq, EMPTY, reset=first)
+        first = False
+
+
+_SIMS: dict[str, list] = {}
+
+
+def firmware_chunks(firmware, name: str, seconds: float = 1.0) -> tuple[list, Simulation]:
+    if name not in _SIMS:
+        sim = Simulation.open(firmware(name))
+        _SIMS[name] = [list(sim_chunks(sim, seconds)), sim]
+    chunks, sim = _SIMS[name]
+    if len(sim.pins["D2"].edges()) < 50:
+        # ACCEPTANCE: needs the Timer0/Timer2 peripherals (being finished concurrently).
+        pytest.xfail(f"{name}: D2 does not toggle yet (Timer peripherals not landed)")
+    return chunks, sim
+
+
+@pytest.fixture
+def scope(qtbot):
+    w = ScopeWidget(F)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def feed_all(w: ScopeWidget, chunks, source: str = "") -> None:
+    for c in chunks:
+        w.feed([c], source)
+        QtWidgets.QApplication.processEvents()
+
+
+CTC = square_rows(79872, 1.0, phase=150, jitter=12)
+
+
+# ---- basics ----------------------------------------------------------------------------------
+def test_format_si():
+    assert format_si(0.004992, "s") == "4.992 ms"
+    assert format_si(100.16, "Hz") == "100.2 Hz"
+    assert format_si(2e-7, "s") == "200 ns"
+    assert format_si(float("nan"), "s") == "—"
+
+
+def test_default_channel_and_add_remove(scope):
+    assert scope.channels() == ["D2"]
+    assert scope.add_channel("d13") == "D13"
+    assert scope.add_channel("A0") == "A0"  # analog lane
+    assert scope.add_channel("A0", kind="digital") == "A0 dig"
+    assert scope.add_channel("IRQ") == "IRQ"
+    assert scope.channels() == ["D2", "D13", "A0", "A0 dig", "IRQ"]
+    scope.remove_channel("D13")
+    assert "D13" not in scope.channels()
+    with pytest.raises(KeyError):
+        scope.add_channel("D99")
+    with pytest.raises(KeyError):
+        scope.remove_channel("D13")
+
+
+def test_dock_wraps_the_widget(qtbot):
+    main = QtWidgets.QMainWindow()
+    qtbot.addWidget(main)
+    dock = ScopeDock(main)  # the main window passes itself as the parent
+    assert isinstance(dock.scope, ScopeWidget) and dock.widget() is dock.scope
+    assert ScopeDock(8_000_000).scope.f_cpu == 8_000_000
+
+
+# ---- drawing and triggering --------------------------------------------------------------------
+def test_feeding_simulation_chunks_draws_and_triggers(scope, firmware):
+    chunks, sim = firmware_chunks(firmware, "ctc_100hz")
+    scope.add_channel("IRQ")
+    feed_all(scope, chunks)
+    assert scope.status() == "trig'd"
+    assert scope.sweeps() > 50
+    x, y = scope._lane("D2").items[0].getData()
+    assert len(x) >= 4
+    src = scope._sources[""]
+    t = src.display_trigger
+    assert t in sim.pins["D2"].edges(True, False)  # triggered on a real rising edge
+    # at x = 0 the drawn D2 steps up (the trigger edge), and 9.984 ms later again
+    ups = x[1:][(np.diff(y) > 0) & (np.diff(x) == 0)]
+    assert np.any(np.abs(ups) < 1e-9)
+    assert np.any(np.abs(ups - 0.009984) < 2e-6)
+    # the interrupt lane has one row per vector seen, labelled by name
+    assert {"TIMER0_OVF", "TIMER2_COMPA"} <= set(scope._axis.colors)
+
+
+def test_measurements_match_measure_py(scope, firmware):
+    chunks, sim = firmware_chunks(firmware, "millis_100hz")
+    feed_all(scope, chunks)
+    got = scope.measurements("D2")
+    want = m.measure(sim.pins["D2"], sim.f_cpu).as_dict()
+    assert list(got) == ["frequency", "period", "+width", "-width", "duty"]
+    for q in got:
+        assert got[q].count == want[q].count
+        assert got[q].mean == pytest.approx(want[q].mean, rel=1e-12)
+        assert got[q].p2p == pytest.approx(want[q].p2p, rel=1e-12)
+        assert got[q].std == pytest.approx(want[q].std, rel=1e-9)
+
+
+def test_measurements_on_synthetic_signal(scope):
+    feed_all(scope, make_chunks({"D2": square_rows(8000, 0.5)}, 0.5))
+    st = scope.measurements("D2")
+    assert st["period"].mean == 16000 / F and st["period"].p2p == 0
+    assert st["frequency"].mean == pytest.approx(1000.0)
+    assert st["duty"].mean == pytest.approx(0.5)
+    scope._update_panels(force=True)
+    assert scope._table.rowCount() == 5
+    assert scope._table.item(1, 2).text() == "1 ms"
+
+
+def test_trigger_edges_modes_and_holdoff(scope):
+    rows = square_rows(4000, 0.5)  # 2 kHz: rising every 8000 cycles
+    scope.set_timebase(50e-6)
+    scope.set_trigger("D2", "falling", "normal")
+    feed_all(scope, make_chunks({"D2": rows}, 0.5))
+    t = scope._sources[""].display_trigger
+    assert t in m.edges(rows).falling
+    scope.set_trigger("D2", "either", "normal", holdoff=0.0)
+    feed_all(scope, make_chunks({"D2": rows}, 0.3))
+    either = scope.sweeps()
+    scope.set_trigger("D2", "rising", "normal", holdoff=0.9e-3)  # every other rising edge
+    feed_all(scope, make_chunks({"D2": rows}, 0.3))
+    assert scope.sweeps() > 0
+    assert scope.sweeps() < either / 3
+    with pytest.raises(ValueError):
+        scope.set_trigger("D2", "sideways", "auto")
+
+
+def test_single_stops_after_one_sweep(scope):
+    scope.set_timebase(20e-6)
+    scope.single()
+    assert scope.is_running()
+    feed_all(scope, make_chunks({"D2": square_rows(4000, 0.2)}, 0.2))
+    assert not scope.is_running() and scope.status() == "stopped"
+    scope.run()
+    assert scope.is_running()
+
+
+def test_normal_mode_waits_and_auto_free_runs(scope):
+    flat = {"D2": np.array([[0, LOW]])}
+    scope.set_trigger("D2", "rising", "normal")
+    feed_all(scope, make_chunks(flat, 0.2))
+    assert scope.status() == "waiting"
+    scope.set_trigger("D2", "rising", "auto")
+    feed_all(scope, make_chunks(flat, 0.3))
+    assert scope.status() == "auto"
+    x, _ = scope._lane("D2").items[0].getData()
+    assert len(x) >= 2  # free-running: the flat line is drawn
+
+
+def test_roll_mode_follows_the_newest_data(scope):
+    scope.set_trigger("D2", "rising", "roll")
+    scope.set_timebase(1e-3)
+    feed_all(scope, make_chunks({"D2": CTC}, 0.5))
+    (x0, x1), _ = scope._plot.vb.viewRange()
+    end = scope._sources[""].end / F
+    assert x1 == pytest.approx(end) and x1 - x0 == pytest.approx(10e-3)
+    assert scope.status() == "roll"
+
+
+def test_stopped_scope_keeps_its_view_and_pans(scope):
+    feed_all(scope, make_chunks({"D2": CTC}, 0.3))
+    scope.stop()
+    before = scope._plot.vb.viewRange()[0]
+    feed_all(scope, make_chunks({"D2": CTC}, 0.4, reset=False, start=0.3))
+    assert scope._plot.vb.viewRange()[0] == before
+    scope._plot.vb.setXRange(0.001, 0.002, padding=0)  # a pan while stopped redraws
+    x, _ = scope._lane("D2").items[0].getData()
+    assert x[0] == pytest.approx(0.001, abs=1e-6)
+
+
+def test_timebase_range_and_position(scope):
+    scope.set_timebase(5e-3)
+    assert scope.timebase() == 5e-3
+    scope.set_timebase(100.0)
+    assert scope.timebase() == 10.0
+    scope.set_timebase(1e-9)
+    assert scope.timebase() == 1e-6
+    scope.set_timebase(1e-3)
+    scope.set_position(2e-3)
+    feed_all(scope, make_chunks({"D2": CTC}, 0.2))
+    (x0, x1), _ = scope._plot.vb.viewRange()
+    assert x0 == pytest.approx(-1e-3 + 2e-3) and x1 == pytest.approx(9e-3 + 2e-3)
+
+
+# ---- persistence -----------------------------------------------------------------------------
+def test_persistence_accumulates_sweeps(scope):
+    jittery = square_rows(79872, 1.5, jitter=16000, seed=4)  # edges spread over 1 ms
+    scope.set_persistence("infinite")
+    feed_all(scope, make_chunks({"D2": jittery}, 1.0))
+    ph = scope._phosphor
+    assert ph.sweeps >= 90
+    assert ph.item.isVisible() and ph.item.image is not None
+    acc = ph.acc
+    # the falling edge ~5 ms after the trigger lands in many pixel columns: a smear
+    cols_with_vertical = np.count_nonzero((acc > 0).sum(axis=0) > 20)
+    assert cols_with_vertical > 20
+    total = acc.sum()
+    scope.set_persistence("fading")
+    feed_all(scope, make_chunks({"D2": jittery}, 1.5, reset=False, start=1.0))
+    assert ph.sweeps > 0
+    scope.set_persistence("off")
+    assert ph.acc is None and not ph.item.isVisible()
+    assert total > 0
+
+
+def test_steady_signal_stays_sharp_in_persistence(scope):
+    scope.set_persistence("infinite")
+    feed_all(scope, make_chunks({"D2": square_rows(79872, 1.0)}, 1.0))
+    acc = scope._phosphor.acc
+    tall = np.count_nonzero((acc > 0).sum(axis=0) > 20)
+    assert 0 < tall <= 6  # the edges stay in a pixel column or two each
+
+
+# ---- references ------------------------------------------------------------------------------
+def test_reference_survives_a_reset_chunk(scope):
+    feed_all(scope, make_chunks({"D2": CTC}, 0.3))
+    name = scope.store_reference("D2")
+    assert name == "REF D2" and scope.references() == ["REF D2"]
+    ref_item = scope._lane("D2").items[1]
+    assert len(ref_item.getData()[0]) > 2
+    # new firmware: a reset chunk and a different signal
+    feed_all(scope, make_chunks({"D2": square_rows(40000, 0.3)}, 0.3))
+    assert scope.references() == ["REF D2"]
+    x, _ = scope._lane("D2").items[1].getData()
+    assert len(x) > 2
+    assert scope._refs["D2"].series.n == len(CTC[CTC[:, 0] < scope._refs["D2"].end])
+    # removing the live lane moves the reference to a lane of its own
+    scope.add_channel("D3")
+    scope.remove_channel("D2")
+    assert [lane.id for lane in scope._extra_lanes] == ["REF D2"]
+    scope.clear_references()
+    assert scope.references() == []
+
+
+# ---- exports ---------------------------------------------------------------------------------
+def test_exports(scope, tmp_path):
+    scope.add_channel("D13")
+    d13 = square_rows(1411, 0.2)
+    feed_all(scope, make_chunks({"D2": CTC, "D13": d13}, 0.2))
+    vcd = tmp_path / "scope.vcd"
+    scope.export_vcd(vcd)
+    _, steps = timescale_for(F)
+    ids, changes, t = {}, {}, 0
+    with open(vcd, "rb") as f:
+        for tok in tokenize(f):
+            if tok.kind is TokenKind.VAR:
+                ids[tok.var.id_code] = tok.var.reference
+                changes[tok.var.reference] = []
+            elif tok.kind is TokenKind.CHANGE_TIME:
+                t = tok.time_change
+            elif tok.kind is TokenKind.CHANGE_SCALAR:
+                changes[ids[tok.scalar_change.id_code]].append((t, tok.scalar_change.value))
+    want = CTC[CTC[:, 0] < scope._sources[""].end]
+    got = [(tv // steps, int(v)) for tv, v in changes["D2"] if v in "01"]
+    assert got == [tuple(r) for r in want.tolist()]
+    assert len([v for v in changes["D13"] if v[1] in "01"]) == len(d13[d13[:, 0] < 0.2 * F])
+
+    path = tmp_path / "edges.csv"
+    scope.export_csv(path)
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    d2 = [r for r in rows if r["channel"] == "D2"]
+    assert len(d2) == len(want)
+    assert d2[1]["edge"] == "rising" and int(d2[1]["cycle"]) == want[1, 0]
+    assert float(d2[1]["time_s"]) == pytest.approx(want[1, 0] / F)
+
+    png = tmp_path / "scope.png"
+    scope.export_png(png)
+    img = QtGui.QImage(str(png))
+    assert img.width() == scope.width() and img.height() == scope.height()
+
+
+# ---- decimation ------------------------------------------------------------------------------
+def test_decimation_bounds_the_points_of_a_200khz_channel(scope):
+    scope.add_channel("D3")
+    fast = square_rows(40, 0.5)  # 200 kHz
+    for tb in (1e-3, 10e-3, 50e-3):
+        scope.set_trigger("D2", "rising", "roll")
+        scope.set_timebase(tb)
+        feed_all(scope, make_chunks({"D2": CTC, "D3": fast}, 0.5))
+        w = scope.plot_width_px()
+        edges_in_view = tb * 10 * 400_000
+        assert edges_in_view > 3 * w
+        assert scope.plotted_points("D3") <= 3 * w + 4
+
+
+def test_decimate_steps_is_exact_when_sparse_and_bounded_when_dense():
+    from breadboard.ui.scope import _Series
+
+    s = _Series(True, LOW)
+    s.append(np.array([[100, HIGH], [200, LOW], [300, HIGH]]))
+    x, y = decimate_steps(s, 0, 1000, 1000, 1000)
+    assert x.tolist() == [0, 100, 100, 200, 200, 300, 300, 1000]
+    assert y.tolist() == [0, 0, 2, 2, 0, 0, 2, 2]  # ranks: LOW 0, HIGH 2
+    dense = _Series(True, LOW)
+    dense.append(square_rows(3, 0.01)[1:])
+    x, y = decimate_steps(dense, 0, int(0.01 * F), 500, int(0.01 * F))
+    assert len(x) <= 3 * 500 + 2
+    assert set(y.tolist()) == {0, 2}
+    assert np.all(np.diff(x) >= 0)
+
+
+# ---- analog, interrupts, bounded memory, cursors ------------------------------------------------
+def test_analog_and_interrupt_lanes(scope):
+    scope.add_channel("A0")
+    scope.add_channel("IRQ")
+    analog = {"A0": np.array([[0, 0], [F // 10, 2_500_000], [F // 5, 5_000_000]])}
+    irq = np.concatenate([irq_rows(16, 16384, 92, 0.5), irq_rows(7, 79872, 207, 0.5)])
+    irq = irq[np.argsort(irq[:, 0], kind="stable")]
+    scope.set_trigger("D2", "rising", "roll")
+    scope.set_timebase(0.05)
+    feed_all(scope, make_chunks({"D2": CTC}, 0.5, irq=irq, analog=analog))
+    _, y = scope._lane("A0").items[0].getData()
+    lane = scope._lane("A0")
+    assert y.max() == pytest.approx(lane.y0 + lane.height * 0.92)  # 5 V at the top
+    irq_lane = scope._lane("IRQ")
+    assert irq_lane.vectors == [7, 16]
+    assert scope.plotted_points("IRQ") > 0
+    scope.set_timebase(20e-6)
+    scope.set_position(0.45 - 0.5 + 0.0)
+    QtWidgets.QApplication.processEvents()
+
+
+def test_history_is_bounded(scope):
+    scope.set_history(0.25)
+    feed_all(scope, make_chunks({"D2": square_rows(400, 1.0)}, 1.0))
+    s = scope._sources[""].series("D2")
+    first = s.cycles[0] / F
+    assert first >= 1.0 - 0.25 * 2.5  # trimmed in steps, never much more than asked
+    assert s.known_from / F >= 0.7
+
+
+def test_cursors_show_dt_and_frequency(scope):
+    scope.set_cursors(0.001, 0.003)
+    dt, inv = scope.cursor_readout()
+    assert dt == pytest.approx(0.002) and inv == pytest.approx(500.0)
+    assert "500 Hz" in scope._cursor_label.text()
+    scope.set_cursors(None)
+    assert scope.cursor_readout() is None
+
+
+def test_histogram_panel_labels_the_classes(scope):
+    rows = square_rows(81920, 1.0)  # 5.12 ms half periods
+    scope._hist_combo.setCurrentText("half period")
+    feed_all(scope, make_chunks({"D2": rows}, 1.0))
+    scope._update_panels(force=True)
+    texts = [i.toPlainText() for i in scope._hist_items if hasattr(i, "toPlainText")]
+    assert any(t.startswith("5.12 ms") for t in texts)
+
+
+# ---- compare mode ----------------------------------------------------------------------------
+def test_source_label():
+    assert source_label("millis() D2") == "millis()"
+    assert source_label("CTC") == "CTC"
+
+
+def test_compare_window_stacks_two_firmwares(qtbot, firmware):
+    a_chunks, a_sim = firmware_chunks(firmware, "millis_100hz")
+    b_chunks, b_sim = firmware_chunks(firmware, "ctc_100hz")
+    w = CompareWindow.for_files(
+        firmware("millis_100hz"), firmware("ctc_100hz"), "millis() D2", "CTC D2", start=False
+    )
+    qtbot.addWidget(w)
+    w.show()
+    assert w.scope.channels() == ["millis() D2", "CTC D2"]
+    assert w.scope.persistence() == "infinite"
+    for a, b in zip(a_chunks, b_chunks, strict=False):
+        w.feed([a], [b])
+    w.update_table()
+    stats = w.statistics()
+    assert stats["millis() D2"].period.p2p > 0.9e-3
+    steady = m.measure(b_sim.pins["D2"], F, start=F // 10)
+    assert steady.period.std < 1e-6
+    assert w.table.item(1, 1).text().startswith("9.98")
+    assert "4.098 ms" in w.table.item(11, 0).text() and "5.119 ms" in w.table.item(11, 0).text()
+    # each lane triggered on its own D2 rising edge
+    assert w.scope._sources["millis()"].display_trigger in a_sim.pins["D2"].edges(True, False)
+    assert w.scope._sources["CTC"].display_trigger in b_sim.pins["D2"].edges(True, False)
+    w.close()
+
+
+def test_compare_window_runs_two_workers(qtbot, firmware):
+    w = CompareWindow.for_files(firmware("millis_100hz"), firmware("ctc_100hz"), "A D2", "B D2")
+    qtbot.addWidget(w)
+    try:
+        assert len(w.workers) == 2
+        qtbot.waitUntil(
+            lambda: all(w.scope._sources[s].end > F // 5 for s in w.sources), timeout=60_000
+        )
+    finally:
+        w.close()
+    assert w.workers == []
+
+
+def test_mouse_zoom_and_pan_drive_the_timebase_and_position(scope):
+    feed_all(scope, make_chunks({"D2": CTC}, 0.3))
+    vb = scope._plot.vb
+    (x0, x1), _ = vb.viewRange()
+    vb.setXRange(x0, x0 + (x1 - x0) / 2, padding=0)  # as a wheel zoom would
+    vb.sigRangeChangedManually.emit([True, False])
+    assert scope.timebase() == pytest.approx(1e-3)
+    vb.setXRange(x0 + 0.002, x0 + 0.012, padding=0)  # a drag
+    vb.sigRangeChangedManually.emit([True, False])
+    assert scope.timebase() == pytest.approx(1e-3)
+    assert scope._position == pytest.approx(0.001)  # left edge at 0: trigger 1 div off-screen
+
+
+def test_many_qt_calls_do_not_exhaust_none(qtbot):
+    """PySide6 6.12 on CPython 3.11 drops a reference to None in every void call; importing
+    the scope guards against the interpreter aborting ("deallocating None")."""
+    from PySide6 import QtCore
+
+    o = QtCore.QObject()
+    for _ in range(20_000):
+        o.setObjectName("x")
+        o.destroyed.emit()
