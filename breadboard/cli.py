@@ -40,6 +40,49 @@ def _parse_input(text: str, f_cpu: int) -> tuple[str, int | None, int]:
     return pin, level, parse_time(m.group(3), f_cpu)
 
 
+_ANALOG = re.compile(r"^\s*([A-Za-z_0-9]+)\s*=\s*([-+]?[0-9]*\.?[0-9]+)\s*[vV]?\s*(?:@\s*(.+))?$")
+
+
+def _parse_analog(text: str, f_cpu: int) -> tuple[str, float, int | None]:
+    m = _ANALOG.match(text)
+    if not m:
+        raise ValueError(
+            f"cannot read --analog {text!r}: write PIN=VOLTS or PIN=VOLTS@TIME, e.g. A0=2.5 or "
+            "A0=3.3@10ms"
+        )
+    at = parse_time(m.group(3), f_cpu) if m.group(3) else None
+    return m.group(1), float(m.group(2)), at
+
+
+_ESCAPES = {"n": 10, "r": 13, "t": 9, "0": 0, "a": 7, "b": 8, "f": 12, "v": 11, "e": 27}
+
+
+def parse_escapes(text: str) -> bytes:
+    """``text`` as UTF-8 bytes, with C-style escapes: \\n \\r \\t \\0 \\a \\b \\f
+    \\v \\e, \\xNN (one byte), and a backslash before any other character stands for
+    that character (\\\\, \\", \\')."""
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch != "\\":
+            out += ch.encode("utf-8")
+            i += 1
+        elif i + 1 == len(text):
+            raise ValueError(f"cannot read {text!r}: it ends with a lone backslash")
+        elif text[i + 1] == "x":
+            digits = text[i + 2 : i + 4]
+            if len(digits) != 2 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+                raise ValueError(f"cannot read {text!r}: \\x needs two hex digits")
+            out.append(int(digits, 16))
+            i += 4
+        else:
+            esc = text[i + 1]
+            out += bytes([_ESCAPES[esc]]) if esc in _ESCAPES else esc.encode("utf-8")
+            i += 2
+    return bytes(out)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="breadboard",
@@ -60,12 +103,32 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--vcd", metavar="FILE", help="write every Uno pin's changes to a VCD file")
     run.add_argument("--serial", action="store_true", help="print what the firmware transmits")
     run.add_argument(
+        "--serial-in",
+        metavar="TEXT",
+        help="send TEXT to the firmware's serial port (RX, D0) at its configured baud rate; "
+        "escapes \\n \\r \\t \\0 \\\\ \\xNN",
+    )
+    run.add_argument(
+        "--serial-in-at",
+        metavar="TIME",
+        default="1ms",
+        help="simulated time the --serial-in text starts (default 1ms, after Serial.begin)",
+    )
+    run.add_argument(
         "--input",
         action="append",
         default=[],
         metavar="PIN=LEVEL@TIME",
         help="drive a pin from outside at a simulated time, e.g. D2=0@10ms (LEVEL 0, 1, or z "
         "to release; TIME in c, us, ms or s); repeatable",
+    )
+    run.add_argument(
+        "--analog",
+        action="append",
+        default=[],
+        metavar="PIN=VOLTS[@TIME]",
+        help="apply a voltage to an analog input from the start or from a simulated time, e.g. "
+        "A0=2.5 or A0=3.3@10ms (A0-A5; D6/D7 = comparator AIN0/AIN1; AREF); repeatable",
     )
     run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     return parser
@@ -83,6 +146,10 @@ def build_app_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="compile the simulator into its cache and exit (done on the first launch)",
     )
+    # Hidden: the packaged app's self-check (packaging/check_bundle.sh): open an example, run
+    # SECONDS of simulated time flat out, print a summary and exit (0 = it ran).
+    parser.add_argument("--smoke-test", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
+    parser.add_argument("--example", default="blink", metavar="NAME", help=argparse.SUPPRESS)
     return parser
 
 
@@ -115,6 +182,11 @@ def run_command(args: argparse.Namespace, started: float) -> int:
     try:
         requested = args.cycles if args.cycles is not None else parse_time(args.time, sim.f_cpu)
         inputs = [_parse_input(text, sim.f_cpu) for text in args.input]
+        serial_in = None
+        if args.serial_in is not None:
+            serial_in = (parse_escapes(args.serial_in), parse_time(args.serial_in_at, sim.f_cpu))
+        for text in args.analog:
+            sim.set_voltage(*_parse_analog(text, sim.f_cpu))
     except (ValueError, KeyError) as e:
         print(f"breadboard: {e.args[0] if e.args else e}", file=sys.stderr)
         return EXIT_USAGE
@@ -126,6 +198,9 @@ def run_command(args: argparse.Namespace, started: float) -> int:
 
     warm_up()
     start = time.perf_counter()
+    if serial_in is not None and serial_in[1] <= requested:
+        sim.run_until(serial_in[1])  # the firmware sets its baud rate first
+        sim.send_serial(serial_in[0], at=serial_in[1])
     sim.run_until(requested)
     wall = time.perf_counter() - start
     summary = _summary(sim, wall, requested, start - started)
@@ -185,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         warm_up()
         print(f"simulator ready ({time.perf_counter() - start:.1f} s)")
         return EXIT_OK
+    if args.smoke_test is not None:
+        return smoke_app(args.example, args.smoke_test)
     return open_app(args.file)
 
 
@@ -196,6 +273,16 @@ def open_app(path: str | None) -> int:
         print(f"breadboard: the desktop app cannot start: {e}", file=sys.stderr)
         return EXIT_USAGE
     return run_app(path)
+
+
+def smoke_app(example: str, seconds: float) -> int:
+    """The hidden ``--smoke-test SECONDS [--example NAME]``: see ``ui.app.smoke_test``."""
+    try:
+        from .ui.app import smoke_test
+    except ImportError as e:
+        print(f"breadboard: the desktop app cannot start: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    return smoke_test(example, seconds)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -79,6 +79,7 @@ from .regs import (
     W1_ACTION,
 )
 from .sysctl import wake_delay, wakes
+from .wdt import wdt_kick
 
 FLASH_WORDS = isa.FLASH_WORDS
 #: Decoded arrays carry two sentinel entries past the end of flash with this id, so running
@@ -247,6 +248,8 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 st[S_IRQ_N] = n + 1
             if cycle >= st[S_PERIPH_NEXT]:
                 st[S_PERIPH_NEXT] = update(data, st, cycle, pinlog, uartlog)
+                if st[S_RESET_REQ]:
+                    continue  # a peripheral (the watchdog) reset the chip: at this cycle
             if st[S_PIN_N] >= pin_cap or st[S_IRQ_N] >= irq_cap or st[S_UART_N] >= uart_cap:
                 result = EXIT_LOG_FULL
                 break
@@ -774,10 +777,14 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             else:
                 data[a] = np.int64(data[a]) & ~(np.int64(1) << b)
             pc += 1
-        elif o == NOP or o == WDR or o == BREAK:
-            # NOP 0000 0000 0000 0000; WDR 1001 0101 1010 1000; BREAK 1001 0101 1001 1000
+        elif o == NOP or o == BREAK:
+            # NOP 0000 0000 0000 0000; BREAK 1001 0101 1001 1000
             # (BREAK is a NOP with the on-chip debugger disabled)
             cycle += 1
+            pc += 1
+        elif o == WDR:  # 1001 0101 1010 1000: restart the watchdog's count
+            cycle += 1
+            wdt_kick(data, st, cycle)
             pc += 1
         elif o == SLEEP:  # 1001 0101 1000 1000
             cycle += 1

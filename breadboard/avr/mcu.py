@@ -10,9 +10,11 @@ from .kernel import DECODED_SIZE, OP_OUTSIDE, pending_vector, run_slice
 from .periph import chip_reset
 from .regs import (
     DATA_ALLOC,
+    EEPROM_BASE,
     EEPROM_SIZE,
     EXIT_HALT,
     EXIT_SPM,
+    EXIT_TARGET,
     HALT_NONE,
     HALT_PC_OUTSIDE,
     HALT_REASONS,
@@ -23,7 +25,10 @@ from .regs import (
     PINB,
     RESET_EXTERNAL,
     RESET_POWER_ON,
+    RX_QUEUE_LEN,
+    S_AIN0_UV,
     S_ANALOG,
+    S_ANALOG_AT,
     S_ANALOG_DIRTY,
     S_AREF_UV,
     S_AVCC_UV,
@@ -40,6 +45,7 @@ from .regs import (
     S_PC,
     S_PERIPH_NEXT,
     S_PIN_N,
+    S_RX_HEAD,
     S_RX_QUEUE,
     S_RX_TAIL,
     S_SLEEP_SINCE,
@@ -53,6 +59,7 @@ from .regs import (
     STATE_SIZE,
     UART_LOG_COLS,
 )
+from .usart import U_PY_MARK, serial_format
 
 FLASH_WORDS = isa.FLASH_WORDS
 
@@ -68,7 +75,9 @@ class Mcu:
     def __init__(self, flash: np.ndarray | None = None, log_size: int = 1 << 16) -> None:
         self.flash = np.full(FLASH_WORDS, 0xFFFF, dtype=np.uint16)
         self.data = np.zeros(DATA_ALLOC, dtype=np.uint8)
-        self.eeprom = np.full(EEPROM_SIZE, 0xFF, dtype=np.uint8)
+        # The EEPROM lives in the kernel's data array (above the chip's address space), erased.
+        self.eeprom = self.data[EEPROM_BASE : EEPROM_BASE + EEPROM_SIZE]
+        self.eeprom[:] = 0xFF
         self.st = np.zeros(STATE_SIZE, dtype=np.int64)
         self.pin_log = np.zeros((log_size, PIN_LOG_COLS), dtype=np.int64)
         self.irq_log = np.zeros((log_size, IRQ_LOG_COLS), dtype=np.int64)
@@ -99,15 +108,17 @@ class Mcu:
     def reset(self, power_on: bool = False) -> None:
         """Reset the chip: I/O registers to their reset values, PC = 0, SP = RAMEND.
 
-        A power-on reset starts the cycle count at 0 again and clears the data space; any
-        other reset (the reset button) keeps time running and SRAM as it was.
+        A power-on reset starts the cycle count at 0 again and clears the data space (not the
+        EEPROM, which is non-volatile); any other reset (the reset button) keeps time running
+        and SRAM as it was.
         """
         cycle = 0 if power_on else int(self.st[S_CYCLE])
         keep = self.st[S_EXT_LEVEL : S_EXT_DRIVEN + 3].copy()
         analog = self.st[S_ANALOG:S_ANALOG_DIRTY].copy()
         rx = self.st[S_RX_QUEUE : S_RX_TAIL + 1].copy()
         if power_on:
-            self.data[:] = 0
+            self.data[:EEPROM_BASE] = 0  # the EEPROM is non-volatile: it keeps its bytes
+            self.data[EEPROM_BASE + EEPROM_SIZE :] = 0
             self.st[:] = 0
             self.st[S_EXT_LEVEL : S_EXT_DRIVEN + 3] = keep
             self.st[S_AVCC_UV] = 5_000_000
@@ -132,6 +143,9 @@ class Mcu:
     def run(self, until: int) -> int:
         """Run to cycle ``until``; returns an EXIT_* code (EXIT_SPM is handled here)."""
         while True:
+            # Serial input waiting for room in the kernel's queue: stop where it starts, refill.
+            waiting = self._feed_serial()
+            target = until if waiting is None else min(until, max(waiting, self.cycle + 1))
             code = run_slice(
                 self.data,
                 self.flash,
@@ -142,11 +156,13 @@ class Mcu:
                 self.pin_log,
                 self.irq_log,
                 self.uart_log,
-                np.int64(until),
+                np.int64(target),
             )
             if code == EXIT_SPM:
                 self.st[S_SPM_DIRTY] = 0
                 self._decode()
+                continue
+            if code == EXIT_TARGET and target < until:
                 continue
             return int(code)
 
@@ -279,6 +295,116 @@ class Mcu:
     def external_drive(self, port: int) -> tuple[int, int]:
         """(levels, driven mask) applied from outside to port 0=B, 1=C, 2=D."""
         return int(self.st[S_EXT_LEVEL + port]), int(self.st[S_EXT_DRIVEN + port])
+
+    # ---- analog inputs ---------------------------------------------------------------------
+    def set_analog(self, channel: int, volts: float, at: int | None = None) -> None:
+        """The voltage at ADC input ``channel`` (0-5 = A0-A5; 6, 7 = ADC6/7), from cycle ``at``
+        (default: now; as in ``drive_pin`` it may lie a few cycles before now)."""
+        if not 0 <= channel <= 7:
+            raise ValueError(f"ADC channel {channel} does not exist: use 0-7 (A0-A5 = 0-5)")
+        self._set_analog(S_ANALOG + channel, round(volts * 1e6), at)
+
+    def set_comparator_input(self, n: int, volts: float, at: int | None = None) -> None:
+        """The voltage at the analog comparator's AIN0 (``n`` = 0, PD6 = D6) or AIN1 (1, D7)."""
+        if n not in (0, 1):
+            raise ValueError(f"the comparator has inputs AIN0 and AIN1 (0, 1), not {n!r}")
+        self._set_analog(S_AIN0_UV + n, round(volts * 1e6), at)
+
+    def set_aref(self, volts: float, at: int | None = None) -> None:
+        """The voltage at the AREF pin (the ADC reference with REFS1:0 = 00)."""
+        self._set_analog(S_AREF_UV, round(volts * 1e6), at)
+
+    def set_vcc(self, volts: float, at: int | None = None) -> None:
+        """The supply voltage AVcc (the ADC reference with REFS1:0 = 01; 5 V on the Uno)."""
+        self._set_analog(S_AVCC_UV, round(volts * 1e6), at)
+
+    def set_temperature(self, celsius: float, at: int | None = None) -> None:
+        """The die temperature the ADC's temperature sensor (MUX = 1000) measures."""
+        self._set_analog(S_TEMP_MC, round(celsius * 1000), at)
+
+    def _set_analog(self, index: int, value: int, at: int | None) -> None:
+        self.st[index] = value
+        self.st[S_ANALOG_AT] = self.cycle if at is None else min(int(at), self.cycle)
+        self.st[S_ANALOG_DIRTY] = 1
+        self.st[S_PERIPH_NEXT] = 0
+
+    # ---- serial (USART0) ---------------------------------------------------------------
+    def queue_serial_input(
+        self,
+        data: bytes,
+        start_cycle: int,
+        bit_cycles: int | None = None,
+        frame_bits: int | None = None,
+    ) -> int:
+        """Send bytes to RXD (PD0, D0): frames back to back from ``start_cycle`` (the cycle the
+        first start bit begins), one frame apart; returns the cycle after the last frame.
+
+        The frame is ``frame_bits`` bits (start + data + parity + stop) of ``bit_cycles``
+        cycles, by default as the chip's UBRR0, U2X0 and UCSR0B/C are set now (so send after
+        the firmware has configured its serial port, or give both). The line carries one
+        frame at a time: a frame never starts before the previous queued one ended. Values
+        are bytes, or ints with ``usart.RX_NINTH`` (9th data bit), ``usart.RX_FRAME_ERROR``,
+        ``usart.RX_PARITY_ERROR``. Bytes complete while the receiver is off are lost, as on
+        the chip. The kernel's queue holds ``RX_QUEUE_LEN - 1`` frames; the rest wait here
+        and ``run`` feeds them in as it consumes entries.
+        """
+        pending = self._serial_pending()
+        fmt = serial_format(self.data)
+        per_bit = fmt["bit_cycles"] if bit_cycles is None else int(bit_cycles)
+        bits = fmt["frame_bits"] if frame_bits is None else int(frame_bits)
+        if per_bit <= 0 or bits <= 0:
+            raise ValueError("a serial frame needs a positive bit time and bit count")
+        t = max(int(start_cycle), self._serial_line_free)
+        for value in data:
+            value = int(value)
+            if not 0 <= value < 0x800:
+                raise ValueError(f"serial input value {value!r} out of range")
+            pending.append((t, value))
+            t += per_bit * bits
+        self._serial_line_free = t
+        self._feed_serial()
+        return t
+
+    def serial_config(self) -> dict:
+        """USART0 as configured now: baud (float), ubrr, u2x, data_bits, parity ("none",
+        "even", "odd"), stop_bits, tx_enabled, rx_enabled, bit_cycles, frame_bits,
+        frame_cycles."""
+        return serial_format(self.data)
+
+    def _serial_pending(self) -> list:
+        """Serial input not yet in the kernel's queue (starts over after a power-on reset,
+        which zeroes the state array and with it the mark)."""
+        if self.st[U_PY_MARK] == 0 or not hasattr(self, "_serial_queue"):
+            self._serial_queue: list[tuple[int, int]] = []
+            self._serial_next = 0
+            self._serial_line_free = 0
+            self.st[U_PY_MARK] = 1
+        return self._serial_queue
+
+    def _feed_serial(self) -> int | None:
+        """Move waiting serial input into the kernel's ring; return the start cycle of the
+        first frame still waiting (None: all in)."""
+        pending = self._serial_pending()
+        i = self._serial_next
+        if i >= len(pending):
+            return None
+        head = int(self.st[S_RX_HEAD])
+        tail = int(self.st[S_RX_TAIL])
+        moved = False
+        while i < len(pending) and (tail + 1) % RX_QUEUE_LEN != head:
+            self.st[S_RX_QUEUE + 2 * tail] = pending[i][0]
+            self.st[S_RX_QUEUE + 2 * tail + 1] = pending[i][1]
+            tail = (tail + 1) % RX_QUEUE_LEN
+            i += 1
+            moved = True
+        if moved:
+            self.st[S_RX_TAIL] = tail
+            self.st[S_PERIPH_NEXT] = 0
+        if i >= len(pending):
+            pending.clear()
+            i = 0
+        self._serial_next = i
+        return pending[i][0] if pending else None
 
     # ---- logs ----------------------------------------------------------------------------
     def take_pin_log(self) -> np.ndarray:

@@ -18,7 +18,7 @@ from numba import njit
 
 from . import pins
 from .acomp import acomp_read, acomp_reset, acomp_update, acomp_write
-from .adc import adc_read, adc_reset, adc_update, adc_write
+from .adc import adc_read, adc_reset, adc_sleep, adc_update, adc_write
 from .common import w1c
 from .eeprom import eeprom_read, eeprom_reset, eeprom_update, eeprom_write
 from .extint import extint_pin_change, extint_read, extint_reset, extint_update, extint_write
@@ -215,6 +215,8 @@ def sleep_enter(data, st, cycle):
     """SLEEP with SE set: note the mode and stop the I/O clock where the mode does."""
     mode = sleep_mode(data)
     st[S_SLEEP_MODE] = mode
+    if mode == 1:
+        adc_sleep(data, st, cycle)  # ADC noise reduction: a conversion starts (24.6)
     if io_clock_stops(mode):
         timers_clock(data, st, cycle, False)
 

@@ -26,6 +26,7 @@ from .regs import (
     S_LEVELS_AT,
     S_LEVELS_PREV,
     S_OVR_DDR,
+    S_OVR_IN,
     S_OVR_MASK,
     S_OVR_VAL,
     S_PERIPH_NEXT,
@@ -44,7 +45,7 @@ def outputs(data, st, port):
     """(output values, output mask, pull-up mask) of port 0=B, 1=C, 2=D."""
     base = PINB + 3 * port
     ovr = st[S_OVR_MASK + port]
-    ddr = np.int64(data[base + 1]) | st[S_OVR_DDR + port]
+    ddr = (np.int64(data[base + 1]) | st[S_OVR_DDR + port]) & ~st[S_OVR_IN + port]
     out = (np.int64(data[base + 2]) & ~ovr) | (st[S_OVR_VAL + port] & ovr)
     pud = (np.int64(data[MCUCR]) >> 4) & 1
     pulled = 0 if pud else np.int64(data[base + 2]) & ~ddr
@@ -120,6 +121,17 @@ def force_output(data, st, pinlog, port, bit, enabled, cycle):
     old = st[S_OVR_DDR + port]
     st[S_OVR_DDR + port] = (old | m) if enabled else (old & ~m)
     if st[S_OVR_DDR + port] != old:
+        refresh(data, st, pinlog, port, cycle)
+
+
+@njit(cache=True, nogil=True)
+def force_input(data, st, pinlog, port, bit, enabled, cycle):
+    """A peripheral forces a pin to be an input (RXD with RXEN) or gives it back to DDRx;
+    PORTx still selects the pull-up (datasheet 14.3, PUOV = PORTxn and not PUD)."""
+    m = np.int64(1) << bit
+    old = st[S_OVR_IN + port]
+    st[S_OVR_IN + port] = (old | m) if enabled else (old & ~m)
+    if st[S_OVR_IN + port] != old:
         refresh(data, st, pinlog, port, cycle)
 
 

@@ -12,6 +12,9 @@ DATA_SIZE = 0x900  # 32 registers, 64 I/O, 160 extended I/O, 2 KiB SRAM
 DATA_ALLOC = 0x10000  # the kernel's array spans the whole 16-bit space: no bounds checks needed
 RAMEND = 0x8FF
 EEPROM_SIZE = 1024
+#: The EEPROM's bytes live in the kernel's data array above the chip's address space
+#: (data[EEPROM_BASE : EEPROM_BASE + EEPROM_SIZE]; ``Mcu.eeprom`` is a view of that slice).
+EEPROM_BASE = 0xE000
 
 # --- Core registers -------------------------------------------------------------------------
 SREG = 0x5F
@@ -195,6 +198,7 @@ S_LEVELS = 73  # 3: pin levels as last seen by the edge detectors
 S_LEVELS_PREV = 76  # 3: levels before the last change (what PINx reads until synchronised)
 S_LEVELS_AT = 79  # 3: cycle of the last change on each port
 S_PIN_DIRTY = 82  # bit p: port p's levels may have changed, edge detectors must look
+S_OVR_IN = 83  # 3: bits a peripheral forces to input (RXD with RXEN, MISO as SPI master)
 # External interrupts (96-111): see extint.py
 S_EXTINT = 96
 # Timers (112-207): 32 entries each for Timer0, Timer1, Timer2; shared prescaler bases
@@ -227,6 +231,9 @@ S_AREF_UV = 392
 S_AVCC_UV = 393
 S_TEMP_MC = 394  # die temperature, milli-degrees Celsius
 S_ANALOG_DIRTY = 395  # 1: an analog input changed (comparator must look)
+S_AIN0_UV = 396  # analog comparator input AIN0 (PD6, Uno D6), microvolts
+S_AIN1_UV = 397  # analog comparator input AIN1 (PD7, Uno D7), microvolts
+S_ANALOG_AT = 398  # cycle of the latest analog input change (with S_ANALOG_DIRTY)
 # Serial input queue (416-543): 64 entries of (cycle the start bit begins, byte)
 S_RX_QUEUE = 416
 RX_QUEUE_LEN = 64

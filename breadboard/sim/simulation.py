@@ -27,12 +27,18 @@ HALTED = "halted"
 STOPPED = "stopped"  # SLEEP with interrupts disabled: nothing but a reset can wake the CPU
 
 
+#: Analog inputs ``set_voltage`` accepts: name -> (kind, ADC channel / comparator input).
+ANALOG_INPUTS: dict[str, tuple[str, int]] = {f"A{i}": ("adc", i) for i in range(6)}
+ANALOG_INPUTS.update({"D6": ("ain", 0), "D7": ("ain", 1), "AREF": ("aref", 0)})
+
+
 @dataclass(order=True)
 class _Input:
     cycle: int
     seq: int
-    pin: UnoPin = field(compare=False)
-    level: int | None = field(compare=False)
+    pin: UnoPin | None = field(compare=False)
+    level: int | float | None = field(compare=False)
+    analog: str | None = field(default=None, compare=False)  # set_voltage: the input's name
 
 
 class Simulation:
@@ -126,6 +132,30 @@ class Simulation:
     def serial_bytes(self) -> bytes:
         return bytes(self.serial_tx.rows[:, 1].astype(np.uint8).tobytes())
 
+    def send_serial(
+        self,
+        data: bytes | str,
+        at: int | None = None,
+        bit_cycles: int | None = None,
+        frame_bits: int | None = None,
+    ) -> int:
+        """Send bytes to the firmware's serial port (USART0 RXD, D0), frames back to back from
+        cycle ``at`` (default: now); returns the cycle the last frame ends.
+
+        The baud rate and frame format are the firmware's as configured now (run past its
+        ``Serial.begin`` first), unless ``bit_cycles``/``frame_bits`` are given. Frames that
+        arrive while the receiver is off are lost, as on the chip. A str is sent as UTF-8.
+        """
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        start = self.cycle if at is None else int(at)
+        return self.mcu.queue_serial_input(data, start, bit_cycles, frame_bits)
+
+    def serial_config(self) -> dict:
+        """The firmware's serial port settings now: baud, data_bits, parity, stop_bits,
+        tx_enabled, rx_enabled ... (see ``Mcu.serial_config``)."""
+        return self.mcu.serial_config()
+
     def interrupt_entries(self, vector: int | str | None = None) -> np.ndarray:
         """Cycles at which interrupt handlers were entered (optionally one vector's)."""
         rows = self.interrupts.rows
@@ -148,6 +178,34 @@ class Simulation:
             self._seq += 1
             heapq.heappush(self._inputs, _Input(cycle, self._seq, p, level))
 
+    def set_voltage(self, pin: str, volts: float, at: int | None = None) -> None:
+        """Apply ``volts`` to an analog input now or from cycle ``at``: A0-A5 (ADC0-5), D6 and
+        D7 (the analog comparator's AIN0 and AIN1), or AREF. The digital level the pin reads
+        is not changed (use ``drive`` for that)."""
+        name = str(pin).strip().upper()
+        if name != "AREF":
+            name = uno_pin(pin).name  # "PC0", "14" ... -> "A0"
+        if name not in ANALOG_INPUTS:
+            raise ValueError(
+                f"{pin!r} has no analog input: use A0-A5, D6 (AIN0), D7 (AIN1) or AREF"
+            )
+        volts = float(volts)
+        cycle = self.cycle if at is None else int(at)
+        if cycle <= self.cycle:
+            self._apply_voltage(name, volts, self.cycle)
+        else:
+            self._seq += 1
+            heapq.heappush(self._inputs, _Input(cycle, self._seq, None, volts, name))
+
+    def _apply_voltage(self, name: str, volts: float, cycle: int) -> None:
+        kind, n = ANALOG_INPUTS[name]
+        if kind == "adc":
+            self.mcu.set_analog(n, volts, at=cycle)
+        elif kind == "ain":
+            self.mcu.set_comparator_input(n, volts, at=cycle)
+        else:
+            self.mcu.set_aref(volts, at=cycle)
+
     def _apply(self, pin: UnoPin, level: int | None, cycle: int) -> None:
         self.mcu.drive_pin(pin.port, pin.bit, level, at=cycle)
         self._drain()
@@ -163,7 +221,10 @@ class Simulation:
             self._drain()
             while self._inputs and self._inputs[0].cycle <= self.cycle:
                 item = heapq.heappop(self._inputs)
-                self._apply(item.pin, item.level, item.cycle)
+                if item.analog is not None:
+                    self._apply_voltage(item.analog, item.level, item.cycle)
+                else:
+                    self._apply(item.pin, item.level, item.cycle)
             if code == EXIT_HALT:
                 break
             if self.status == STOPPED:

@@ -148,4 +148,3 @@ class SerialMonitor(QWidget):
 
 
 __all__ = ["SerialMonitor", "BAUD_RATES", "LINE_ENDINGS"]
-
