@@ -75,6 +75,7 @@ from .regs import (
     VEC_EN_BIT,
     VEC_FLAG_ADDR,
     VEC_FLAG_BIT,
+    VEC_GROUPS,
     VEC_KIND,
     W1_ACTION,
 )
@@ -142,14 +143,18 @@ I_ = 0x80
 def pending_vector(data, st):
     """Highest-priority (lowest-numbered) interrupt vector requesting service, or 0."""
     level = st[S_LEVEL_REQ]
-    for i in range(VEC_FLAG_ADDR.shape[0]):
-        if (np.int64(data[VEC_EN_ADDR[i]]) >> VEC_EN_BIT[i]) & 1 == 0:
-            continue
-        flag = (np.int64(data[VEC_FLAG_ADDR[i]]) >> VEC_FLAG_BIT[i]) & 1
-        if VEC_KIND[i] == READY:
-            flag ^= 1
-        if flag or (level >> (i + 1)) & 1:
-            return i + 1
+    for g in range(VEC_GROUPS.shape[0]):
+        if np.int64(data[VEC_GROUPS[g, 0]]) & VEC_GROUPS[g, 3] == 0:
+            continue  # no enable bit set in this register
+        first = VEC_GROUPS[g, 1]
+        for i in range(first, first + VEC_GROUPS[g, 2]):
+            if (np.int64(data[VEC_EN_ADDR[i]]) >> VEC_EN_BIT[i]) & 1 == 0:
+                continue
+            flag = (np.int64(data[VEC_FLAG_ADDR[i]]) >> VEC_FLAG_BIT[i]) & 1
+            if VEC_KIND[i] == READY:
+                flag ^= 1
+            if flag or (level >> (i + 1)) & 1:
+                return i + 1
     return 0
 
 
@@ -443,7 +448,10 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 if o != LDD_Y and o != LDD_Z and o != LD_X:
                     data[p] = ptr & 0xFF
                     data[p + 1] = ptr >> 8
-            data[a] = load(data, st, addr, cycle, sreg, sp)
+            if addr >= 0x100:
+                data[a] = data[addr]  # SRAM: the common case, no call
+            else:
+                data[a] = load(data, st, addr, cycle, sreg, sp)
             pc += WORDS[o]
         elif o == ST_X or o == ST_XP or o == ST_MX or o == ST_YP or o == ST_MY or o == ST_ZP or o == ST_MZ or o == STD_Y or o == STD_Z or o == STS:  # fmt: skip
             # ST X,Rr 1001 001r rrrr 1100 (X+ 1101, -X 1110); Y+ 1001, -Y 1010; Z+ 0001,
@@ -530,15 +538,22 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 pc += 1
         elif o == IN:  # 1011 0AAd dddd AAAA
             cycle += 1
-            data[a] = load(data, st, b + 0x20, cycle, sreg, sp)
+            if b == SREG - 0x20:
+                data[a] = sreg  # `in r0, SREG`: every cli()/SREG-restore pair starts here
+            else:
+                data[a] = load(data, st, b + 0x20, cycle, sreg, sp)
             pc += 1
         elif o == OUT:  # 1011 1AAr rrrr AAAA
             cycle += 1
-            sreg, sp, check = store(
-                data, st, b + 0x20, np.int64(data[a]), cycle, sreg, sp, pinlog, uartlog
-            )
-            if check:
-                next_event = 0
+            value = np.int64(data[a])
+            if b == SREG - 0x20:
+                if value & I_ and not sreg & I_:
+                    next_event = 0  # I set: a pending interrupt may now be served
+                sreg = value
+            else:
+                sreg, sp, check = store(data, st, b + 0x20, value, cycle, sreg, sp, pinlog, uartlog)
+                if check:
+                    next_event = 0
             pc += 1
         elif o == SBI or o == CBI:  # 1001 1010 AAAA Abbb / 1001 1000 AAAA Abbb
             cycle += 2
@@ -623,7 +638,10 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
         elif o == POP:  # 1001 000d dddd 1111
             cycle += 2
             sp = (sp + 1) & 0xFFFF
-            data[a] = load(data, st, sp, cycle, sreg, sp)
+            if sp >= 0x100:
+                data[a] = data[sp]
+            else:
+                data[a] = load(data, st, sp, cycle, sreg, sp)
             pc += 1
         elif o == INC or o == DEC:  # 1001 010d dddd 0011 / 1001 010d dddd 1010
             cycle += 1

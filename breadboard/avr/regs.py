@@ -91,6 +91,17 @@ VEC_EN_ADDR = np.array([v[4] for v in VECTORS], dtype=np.int64)
 VEC_EN_BIT = np.array([v[5] for v in VECTORS], dtype=np.int64)
 VEC_KIND = np.array([v[6] for v in VECTORS], dtype=np.int64)
 
+# The vectors grouped by enable register (they are contiguous in the table): the interrupt
+# controller looks at a group's flags only when one of its enable bits is set.
+_groups: list[list[int]] = []
+for _i, _v in enumerate(VECTORS):
+    if _groups and VECTORS[_groups[-1][1]][4] == _v[4]:
+        _groups[-1][2] += 1
+        _groups[-1][3] |= 1 << _v[5]
+    else:
+        _groups.append([_v[4], _i, 1, 1 << _v[5]])
+VEC_GROUPS = np.array(_groups, dtype=np.int64)  # rows: enable address, first index, count, mask
+
 # Registers whose write can change whether an interrupt is requested: a write to one of them
 # makes the kernel re-evaluate the interrupt lines before the next instruction.
 IRQ_REGISTER = np.zeros(256, dtype=np.uint8)
