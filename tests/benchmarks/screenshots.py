@@ -1,0 +1,87 @@
+"""Take the README's screenshots of the real app on an X server (run under Xvfb):
+
+    xvfb-run -s "-screen 0 1600x1000x24" python tests/benchmarks/screenshots.py
+
+Writes resources/screenshots/{app,compare,irq_lane}.png from the X screen (QScreen.grabWindow).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "resources" / "screenshots"
+
+
+def wait(app: QApplication, ms: int) -> None:
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.start(ms)
+    while timer.isActive():
+        app.processEvents()
+
+
+def grab(app: QApplication, widget, name: str) -> None:
+    widget.raise_()
+    widget.activateWindow()
+    wait(app, 300)
+    screen = app.primaryScreen()
+    g = widget.frameGeometry()
+    pix = screen.grabWindow(0, g.x(), g.y(), g.width(), g.height())
+    pix.save(str(OUT / name))
+    print("wrote", OUT / name, pix.width(), "x", pix.height())
+
+
+def main() -> None:
+    from breadboard.sim import warm_up
+    from breadboard.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    warm_up()
+    OUT.mkdir(parents=True, exist_ok=True)
+    settings = QSettings(str(OUT / ".settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(settings=settings)
+    w.move(0, 0)
+    w.resize(1560, 960)
+    w.show()
+    w.open_example(next(e for e in w.examples if e.name == "int0_button"))
+    wait(app, 1500)
+    w.board.press_part("button1", latched=True)
+    wait(app, 1500)
+    grab(app, w, "app.png")
+
+    # The interrupt lane: the CTC example at 50 us/div around a TIMER2_COMPA entry.
+    w.board.release_part("button1")
+    w.open_example(next(e for e in w.examples if e.name == "ctc_100hz"))
+    scope = w.scope_dock.scope
+    scope.add_channel("D13")
+    scope.add_channel("IRQ")
+    scope.set_timebase(50e-6)
+    scope.set_trigger("D2", "either", "normal")
+    wait(app, 3000)
+    grab(app, w, "irq_lane.png")
+
+    from breadboard.ui.compare import CompareWindow
+
+    ex = {e.name: e for e in w.examples}
+    cmp = CompareWindow.for_files(
+        str(ex["millis_100hz"].firmware), str(ex["ctc_100hz"].firmware), "millis() D2", "CTC D2"
+    )
+    cmp.move(0, 0)
+    cmp.resize(1500, 950)
+    cmp.show()
+    wait(app, 8000)
+    grab(app, cmp, "compare.png")
+    cmp.close()
+    w.circuit_dirty = False
+    w.close()
+    (OUT / ".settings.ini").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
