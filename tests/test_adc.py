@@ -533,3 +533,16 @@ def test_cli_analog_option_rejects_bad_input(firmware, capsys, bad):
     code = main(["run", str(firmware("analog_read")), "--cycles", "10", "--analog", bad])
     assert code == 2
     assert "breadboard:" in capsys.readouterr().err
+
+
+def test_applied_voltages_are_recorded_for_the_scope_analog_lanes():
+    """Simulation.analog keeps each analog input's applied voltage with its cycle."""
+    from pathlib import Path
+
+    from breadboard.sim import Simulation
+
+    sim = Simulation.open(Path(__file__).parent / "firmware" / "analog_read.hex")
+    sim.set_voltage("A0", 2.5)
+    sim.set_voltage("A0", 1.25, at=40_000)
+    sim.run_until(50_000)
+    assert sim.analog["A0"].rows.tolist() == [[0, 2_500_000], [40_000, 1_250_000]]

@@ -88,6 +88,8 @@ class Simulation:
         self.pins: dict[str, PinTrace] = {p.name: PinTrace(FLOATING) for p in UNO_PINS}
         self.interrupts = Trace(3)  # cycle, vector, 1 = enter / 0 = return
         self.serial_tx = Trace(2)  # cycle, byte
+        #: Voltages applied to analog inputs: pin name -> rows (cycle, microvolts)
+        self.analog: dict[str, Trace] = {}
 
     # ---- time and state --------------------------------------------------------------------
     @property
@@ -198,6 +200,10 @@ class Simulation:
             heapq.heappush(self._inputs, _Input(cycle, self._seq, None, volts, name))
 
     def _apply_voltage(self, name: str, volts: float, cycle: int) -> None:
+        trace = self.analog.setdefault(name, Trace(2))
+        rows = trace.rows
+        if len(rows) == 0 or rows[-1, 1] != round(volts * 1e6):
+            trace.extend(np.array([[cycle, round(volts * 1e6)]], dtype=np.int64))
         kind, n = ANALOG_INPUTS[name]
         if kind == "adc":
             self.mcu.set_analog(n, volts, at=cycle)
