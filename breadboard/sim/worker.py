@@ -274,18 +274,11 @@ class SimulationWorker(threading.Thread):
 
     def _apply_circuit(self) -> None:
         drives = self.circuit.drives(frozenset(self._pressed))
-        driven = set(drives)
         for p in UNO_PINS:
-            if p.name in driven:
-                self.sim.drive(p.name, drives[p.name])
-            elif p.name not in self._externally_free():
-                self.sim.drive(p.name, None)
+            self.sim.drive(p.name, drives.get(p.name))
         for part in self.circuit.parts:
             if isinstance(part, Potentiometer):
                 self.sim.set_voltage(part.pin, part.volts())
-
-    def _externally_free(self) -> set[str]:
-        return set()
 
     # ---- publishing ------------------------------------------------------------------------
     def _publish(self) -> None:
