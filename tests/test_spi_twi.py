@@ -11,6 +11,7 @@ import pytest
 from breadboard.avr import Mcu
 from breadboard.avr import spi as s
 from breadboard.avr import twi as t
+from breadboard.avr.jit import door
 from breadboard.avr.regs import (
     PORTB,
     SPCR,
@@ -32,9 +33,9 @@ class Periph:
 
     def __init__(self, module, prefix: str) -> None:
         self.m = Mcu()
-        self._w = getattr(module, f"{prefix}_write")
-        self._r = getattr(module, f"{prefix}_read")
-        self._u = getattr(module, f"{prefix}_update")
+        self._w = door(getattr(module, f"{prefix}_write"))
+        self._r = door(getattr(module, f"{prefix}_read"))
+        self._u = door(getattr(module, f"{prefix}_update"))
 
     def write(self, addr: int, value: int, cycle: int) -> None:
         self.update(cycle)

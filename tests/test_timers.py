@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 from breadboard.avr import Mcu, isa, timers
+from breadboard.avr.jit import door
 from breadboard.avr.regs import (
     DDRB,
     DDRD,
@@ -142,9 +143,12 @@ def flag_period(mcu: Mcu, timer: int, field: int, settle: int, period: int) -> i
     return last(mcu, timer, field) - t1
 
 
+timers_read = door(timers.timers_read)
+
+
 def read_now(mcu: Mcu, addr: int) -> int:
     """What an instruction completing now would read (the module's read, side effects and all)."""
-    return int(timers.timers_read(mcu.data, mcu.st, np.int64(addr), np.int64(mcu.cycle)))
+    return int(timers_read(mcu.data, mcu.st, np.int64(addr), np.int64(mcu.cycle)))
 
 
 def levels(mcu: Mcu, port: int, bit: int) -> list[tuple[int, int | None]]:

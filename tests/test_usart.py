@@ -15,6 +15,7 @@ import pytest
 
 from breadboard.avr import Mcu, isa
 from breadboard.avr import usart as u
+from breadboard.avr.jit import door
 from breadboard.avr.regs import (
     DDRD,
     PORTD,
@@ -30,6 +31,11 @@ from breadboard.avr.regs import (
 from breadboard.cli import main, parse_escapes
 from breadboard.sim import Simulation
 
+usart_read, usart_write, usart_update = (
+    door(u.usart_read),
+    door(u.usart_write),
+    door(u.usart_update),
+)
 TXEN, RXEN, UCSZ2, TXB8, RXB8 = u.TXEN, u.RXEN, u.UCSZ2, u.TXB8, u.RXB8
 RXC, TXC, UDRE, FE, DOR, UPE, U2X = u.RXC, u.TXC, u.UDRE, u.FE, u.DOR, u.UPE, u.U2X
 PORT_D = 2
@@ -45,15 +51,15 @@ class Usart:
     def write(self, addr: int, value: int, cycle: int) -> None:
         self.update(cycle)
         m = self.m
-        u.usart_write(m.data, m.st, addr, value, cycle, m.pin_log, m.uart_log)
+        usart_write(m.data, m.st, addr, value, cycle, m.pin_log, m.uart_log)
 
     def read(self, addr: int, cycle: int) -> int:
         self.update(cycle)
-        return int(u.usart_read(self.m.data, self.m.st, addr, cycle))
+        return int(usart_read(self.m.data, self.m.st, addr, cycle))
 
     def update(self, cycle: int) -> int:
         m = self.m
-        return int(u.usart_update(m.data, m.st, cycle, m.pin_log, m.uart_log))
+        return int(usart_update(m.data, m.st, cycle, m.pin_log, m.uart_log))
 
     def flags(self, cycle: int) -> int:
         """UCSR0A as the kernel holds it after processing everything due by ``cycle``."""
@@ -189,11 +195,11 @@ def test_status_read_sees_a_frame_end_before_the_update_runs():
     s = Usart().setup(at=0)
     s.write(UDR0, 0x31, 100)
     s.write(UDR0, 0x32, 110)
-    assert int(u.usart_read(s.m.data, s.m.st, UCSR0A, 739)) & UDRE == 0
-    assert int(u.usart_read(s.m.data, s.m.st, UCSR0A, 740)) & UDRE
-    assert int(u.usart_read(s.m.data, s.m.st, UCSR0A, 1379)) & TXC == 0
+    assert int(usart_read(s.m.data, s.m.st, UCSR0A, 739)) & UDRE == 0
+    assert int(usart_read(s.m.data, s.m.st, UCSR0A, 740)) & UDRE
+    assert int(usart_read(s.m.data, s.m.st, UCSR0A, 1379)) & TXC == 0
     s.update(1379)
-    assert int(u.usart_read(s.m.data, s.m.st, UCSR0A, 1380)) & TXC
+    assert int(usart_read(s.m.data, s.m.st, UCSR0A, 1380)) & TXC
 
 
 def test_txc_is_cleared_by_writing_one_and_read_only_bits_keep_their_state():

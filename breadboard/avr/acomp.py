@@ -19,9 +19,9 @@ Timer1's input capture from the comparator (ACSR.ACIC) belongs to the timers mod
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from .common import NEVER, schedule
+from .jit import inner
 from .regs import (
     ACSR,
     ADCSRA,
@@ -44,7 +44,7 @@ BANDGAP_UV = 1_100_000
 ACD, ACBG, ACO, ACI = 0x80, 0x40, 0x20, 0x10
 
 
-@njit(cache=True, nogil=True)
+@inner
 def acomp_output(data, st):
     """The comparator's output for the present inputs and register settings."""
     acsr = np.int64(data[ACSR])
@@ -58,7 +58,7 @@ def acomp_output(data, st):
     return np.int64(1) if vp > vm else np.int64(0)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def acomp_eval(data, st, cycle):
     """Re-evaluate the output at ``cycle``; set ACO, and ACI on a matching edge.
 
@@ -79,7 +79,7 @@ def acomp_eval(data, st, cycle):
     return rose
 
 
-@njit(cache=True, nogil=True)
+@inner
 def acomp_reset(data, st, cycle):
     """ACSR = 0 except ACO, which shows the comparator's output at once (no ACI)."""
     st[AC_OUT] = acomp_output(data, st)
@@ -88,7 +88,7 @@ def acomp_reset(data, st, cycle):
     data[ACSR] = st[AC_OUT] << 5
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _catch_up(data, st):
     """Apply an analog input change made from outside, at the cycle it was made."""
     if st[S_ANALOG_DIRTY]:
@@ -97,13 +97,13 @@ def _catch_up(data, st):
     return False
 
 
-@njit(cache=True, nogil=True)
+@inner
 def acomp_read(data, st, addr, cycle):
     _catch_up(data, st)
     return np.int64(data[addr])
 
 
-@njit(cache=True, nogil=True)
+@inner
 def acomp_write(data, st, addr, value, cycle, pinlog, uartlog):
     rose = _catch_up(data, st)
     old = np.int64(data[ACSR])
@@ -114,7 +114,7 @@ def acomp_write(data, st, addr, value, cycle, pinlog, uartlog):
     return True
 
 
-@njit(cache=True, nogil=True)
+@inner
 def acomp_update(data, st, cycle, pinlog, uartlog):
     if _catch_up(data, st):
         # ACI rose: if the ADC triggers on it, let the ADC see the stamp at the next look.

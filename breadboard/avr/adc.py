@@ -38,10 +38,10 @@ meanwhile loses its result (ADIF is still set). ADLAR changes the presentation a
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from .acomp import AC_ACI_AT, acomp_eval
-from .common import NEVER, schedule
+from .common import FALSE, NEVER, TRUE, schedule
+from .jit import inner
 from .regs import (
     ACSR,
     ADCH,
@@ -108,7 +108,7 @@ TRIG_STAMP = np.array(
 )
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _convert(st, mux, refs):
     """The 10-bit result for input ``mux`` against reference ``refs``, from st's voltages."""
     if mux < 8:
@@ -132,7 +132,7 @@ def _convert(st, mux, refs):
     return min(vin * 1024 // vref, np.int64(1023))
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _show(data, st):
     """ADCH:ADCL from the result and ADLAR."""
     r = st[A_RESULT]
@@ -144,7 +144,7 @@ def _show(data, st):
         data[ADCL] = r & 0xFF
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _begin(data, st, s, auto):
     """A conversion starts at cycle ``s`` (``auto``: started by an auto-trigger event)."""
     half = DIV[np.int64(data[ADCSRA]) & 7] >> 1  # half an ADC clock, in CPU cycles
@@ -164,7 +164,7 @@ def _begin(data, st, s, auto):
     data[ADCSRA] = np.int64(data[ADCSRA]) | ADSC
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _complete(data, st, e):
     if st[A_LOCK] == 0:
         st[A_RESULT] = st[A_SAMPLE]
@@ -172,13 +172,13 @@ def _complete(data, st, e):
     adcsra = np.int64(data[ADCSRA]) | ADIF
     data[ADCSRA] = adcsra
     if adcsra & (ADEN | ADATE) == ADEN | ADATE and np.int64(data[ADCSRB]) & 7 == 0:
-        _begin(data, st, e, False)  # free running: the next one starts at once
+        _begin(data, st, e, FALSE)  # free running: the next one starts at once
     else:
         st[A_PHASE] = 0
         data[ADCSRA] = adcsra & ~ADSC
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _run(data, st, cycle):
     """Process the conversion's events due at or before ``cycle``, in time order."""
     while True:
@@ -186,7 +186,7 @@ def _run(data, st, cycle):
         if ph == 1:
             if st[A_START] > cycle:
                 break
-            _begin(data, st, st[A_START], False)
+            _begin(data, st, st[A_START], FALSE)
         elif ph == 2:
             if st[A_SH] > cycle:
                 break
@@ -209,7 +209,7 @@ def _run(data, st, cycle):
         st[A_NEXT] = NEVER
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _start_at_edge(data, st, cycle):
     """ADSC (or sleep): start at the first ADC clock edge after ``cycle``."""
     div = DIV[np.int64(data[ADCSRA]) & 7]
@@ -219,20 +219,20 @@ def _start_at_edge(data, st, cycle):
     data[ADCSRA] = np.int64(data[ADCSRA]) | ADSC
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _trigger(data, st, t):
     """An auto-trigger event at cycle ``t``: start a conversion unless one is running."""
     if st[A_PHASE] == 0 and np.int64(data[ADCSRA]) & (ADEN | ADATE) == ADEN | ADATE:
         st[A_BASE] = t  # the trigger resets the ADC prescaler
-        _begin(data, st, t, True)
+        _begin(data, st, t, TRUE)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _flag(data, src):
     return (np.int64(data[TRIG_ADDR[src]]) >> TRIG_BIT[src]) & 1
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _watch(data, st):
     """Follow the trigger source ADCSRA/ADCSRB select now; old events do not count."""
     src = np.int64(-1)
@@ -246,7 +246,7 @@ def _watch(data, st):
             st[A_SEEN] = st[TRIG_STAMP[src]]
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _check_trigger(data, st, cycle):
     src = st[A_SRC]
     t = st[TRIG_STAMP[src]]
@@ -268,7 +268,7 @@ def _check_trigger(data, st, cycle):
     _trigger(data, st, t)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def adc_reset(data, st, cycle):
     for i in range(32):
         st[S_ADC + i] = 0
@@ -276,7 +276,7 @@ def adc_reset(data, st, cycle):
     st[A_SRC] = -1
 
 
-@njit(cache=True, nogil=True)
+@inner
 def adc_read(data, st, addr, cycle):
     _run(data, st, cycle)
     if addr == ADCL:
@@ -286,7 +286,7 @@ def adc_read(data, st, addr, cycle):
     return np.int64(data[addr])
 
 
-@njit(cache=True, nogil=True)
+@inner
 def adc_write(data, st, addr, value, cycle, pinlog, uartlog):
     _run(data, st, cycle)
     if addr == ADCSRA:
@@ -326,7 +326,7 @@ def adc_write(data, st, addr, value, cycle, pinlog, uartlog):
     return True
 
 
-@njit(cache=True, nogil=True)
+@inner
 def adc_update(data, st, cycle, pinlog, uartlog):
     if st[A_SRC] > 0:
         _check_trigger(data, st, cycle)
@@ -336,7 +336,7 @@ def adc_update(data, st, cycle, pinlog, uartlog):
     return st[A_NEXT]
 
 
-@njit(cache=True, nogil=True)
+@inner
 def adc_sleep(data, st, cycle):
     """The CPU enters ADC noise reduction sleep: with ADEN set, a conversion starts (24.6)."""
     _run(data, st, cycle)

@@ -20,9 +20,9 @@ A reset during programming completes the write at once.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from .common import NEVER, schedule
+from .jit import inner
 from .regs import EEARH, EEARL, EECR, EEDR, EEPROM_BASE, S_EEPROM, S_STALL
 
 # Fields of the EEPROM's block in ``st``
@@ -39,12 +39,12 @@ ERASE_WRITE_CYCLES = 54_400  # 3.4 ms at 16 MHz
 HALF_CYCLES = 28_800  # 1.8 ms: erase only or write only
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _address(data):
     return (np.int64(data[EEARL]) | (np.int64(data[EEARH]) << 8)) & 0x3FF
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _finish(data, st):
     """Programming ends: the byte takes its new value, EEPE clears."""
     a = EEPROM_BASE + st[E_ADDR]
@@ -59,7 +59,7 @@ def _finish(data, st):
     data[EECR] = np.int64(data[EECR]) & ~EEPE
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _catch_up(data, st, cycle):
     if st[E_END] <= cycle:
         _finish(data, st)
@@ -67,14 +67,14 @@ def _catch_up(data, st, cycle):
         data[EECR] = np.int64(data[EECR]) & ~EEMPE
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _next(data, st):
     if np.int64(data[EECR]) & EEMPE and st[E_MPE_UNTIL] + 1 < st[E_END]:
         return st[E_MPE_UNTIL] + 1
     return st[E_END]
 
 
-@njit(cache=True, nogil=True)
+@inner
 def eeprom_reset(data, st, cycle):
     if st[E_END] != NEVER and st[E_END] != 0:
         _finish(data, st)
@@ -82,13 +82,13 @@ def eeprom_reset(data, st, cycle):
     st[E_MPE_UNTIL] = -1
 
 
-@njit(cache=True, nogil=True)
+@inner
 def eeprom_read(data, st, addr, cycle):
     _catch_up(data, st, cycle)
     return np.int64(data[addr])
 
 
-@njit(cache=True, nogil=True)
+@inner
 def eeprom_write(data, st, addr, value, cycle, pinlog, uartlog):
     _catch_up(data, st, cycle)
     old = np.int64(data[EECR])
@@ -127,7 +127,7 @@ def eeprom_write(data, st, addr, value, cycle, pinlog, uartlog):
     return True
 
 
-@njit(cache=True, nogil=True)
+@inner
 def eeprom_update(data, st, cycle, pinlog, uartlog):
     if cycle < st[E_END] and cycle <= st[E_MPE_UNTIL]:
         return _next(data, st)

@@ -11,9 +11,9 @@ A logic change on a pin enabled in PCMSKn sets PCIFn in PCIFR.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from .common import NEVER
+from .jit import inner
 from .regs import (
     EICRA,
     EIFR,
@@ -30,7 +30,7 @@ INT_BITS = (2, 3)  # INT0 = PD2, INT1 = PD3
 PCMSK_OF_PORT = np.array([PCMSK0, PCMSK0 + 1, PCMSK0 + 2], dtype=np.int64)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _update_levels(data, st):
     """Low-level requests of INT0/INT1 from the present pin levels and EICRA."""
     eicra = np.int64(data[EICRA])
@@ -44,17 +44,17 @@ def _update_levels(data, st):
     st[S_LEVEL_REQ] = req
 
 
-@njit(cache=True, nogil=True)
+@inner
 def extint_reset(data, st, cycle):
     st[S_LEVEL_REQ] = 0
 
 
-@njit(cache=True, nogil=True)
+@inner
 def extint_read(data, st, addr, cycle):
     return np.int64(data[addr])
 
 
-@njit(cache=True, nogil=True)
+@inner
 def extint_write(data, st, addr, value, cycle, pinlog, uartlog):
     if addr == EIFR or addr == PCIFR:
         # Flags are cleared by writing a one (datasheet 13.2.3, 13.2.5).
@@ -66,7 +66,7 @@ def extint_write(data, st, addr, value, cycle, pinlog, uartlog):
     return True
 
 
-@njit(cache=True, nogil=True)
+@inner
 def extint_pin_change(data, st, port, old, new, cycle):
     """Pins of ``port`` went from levels ``old`` to ``new`` at ``cycle``."""
     changed = old ^ new
@@ -89,6 +89,6 @@ def extint_pin_change(data, st, port, old, new, cycle):
         data[PCIFR] = np.int64(data[PCIFR]) | (np.int64(1) << port)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def extint_update(data, st, cycle, pinlog, uartlog):
     return NEVER

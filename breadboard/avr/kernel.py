@@ -18,10 +18,10 @@ Conventions:
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from . import isa
 from .common import NEVER
+from .jit import entry, inner
 from .periph import (
     LOG_MARGIN,
     chip_reset,
@@ -91,42 +91,79 @@ DECODED_SIZE = FLASH_WORDS + 2
 SPM_BUFFER = 0xF000
 SPM_PAGE_WORDS = 64
 
-# Instruction ids, named for the dispatch chain.
+# Instruction ids the handlers tell apart within their group.
 _I = {ins.name: ins.id for ins in isa.INSTRUCTIONS}
-UNDEFINED = _I["UNDEFINED"]
-NOP, MOVW, MULS, MULSU, FMUL, FMULS, FMULSU = (
-    _I[n] for n in ("NOP", "MOVW", "MULS", "MULSU", "FMUL", "FMULS", "FMULSU")
+ADIW, CPSE, SBRC, SBRS, SBIS, SBI, RCALL, CALL, RETI = (
+    _I[n] for n in ("ADIW", "CPSE", "SBRC", "SBRS", "SBIS", "SBI", "RCALL", "CALL", "RETI")
 )
-CPC, SBC, ADD, CPSE, CP, SUB, ADC = (
-    _I[n] for n in ("CPC", "SBC", "ADD", "CPSE", "CP", "SUB", "ADC")
+INC, COM, LSR, ROR, LPM, LPM_ZP, BSET = (
+    _I[n] for n in ("INC", "COM", "LSR", "ROR", "LPM", "LPM_ZP", "BSET")
 )
-AND, EOR, OR, MOV = (_I[n] for n in ("AND", "EOR", "OR", "MOV"))
-CPI, SBCI, SUBI, ORI, ANDI = (_I[n] for n in ("CPI", "SBCI", "SUBI", "ORI", "ANDI"))
-LDD_Z, LDD_Y, STD_Z, STD_Y = (_I[n] for n in ("LDD_Z", "LDD_Y", "STD_Z", "STD_Y"))
-LDS, LD_ZP, LD_MZ, LPM_Z, LPM_ZP = (_I[n] for n in ("LDS", "LD_ZP", "LD_MZ", "LPM_Z", "LPM_ZP"))
-LD_YP, LD_MY, LD_X, LD_XP, LD_MX, POP = (
-    _I[n] for n in ("LD_YP", "LD_MY", "LD_X", "LD_XP", "LD_MX", "POP")
-)
-STS, ST_ZP, ST_MZ, ST_YP, ST_MY = (_I[n] for n in ("STS", "ST_ZP", "ST_MZ", "ST_YP", "ST_MY"))
-ST_X, ST_XP, ST_MX, PUSH = (_I[n] for n in ("ST_X", "ST_XP", "ST_MX", "PUSH"))
-COM, NEG, SWAP, INC, ASR, LSR, ROR, DEC = (
-    _I[n] for n in ("COM", "NEG", "SWAP", "INC", "ASR", "LSR", "ROR", "DEC")
-)
-JMP, CALL, BSET, BCLR, RET, RETI = (_I[n] for n in ("JMP", "CALL", "BSET", "BCLR", "RET", "RETI"))
-SLEEP, BREAK, WDR, LPM, SPM, IJMP, ICALL = (
-    _I[n] for n in ("SLEEP", "BREAK", "WDR", "LPM", "SPM", "IJMP", "ICALL")
-)
-ADIW, SBIW, CBI, SBIC, SBI, SBIS, MUL = (
-    _I[n] for n in ("ADIW", "SBIW", "CBI", "SBIC", "SBI", "SBIS", "MUL")
-)
-IN, OUT, RJMP, RCALL, LDI, BRBS, BRBC = (
-    _I[n] for n in ("IN", "OUT", "RJMP", "RCALL", "LDI", "BRBS", "BRBC")
-)
-BLD, BST, SBRC, SBRS = (_I[n] for n in ("BLD", "BST", "SBRC", "SBRS"))
 
 WORDS = np.zeros(isa.N_INSTRUCTIONS + 1, dtype=np.int64)
 WORDS[: isa.N_INSTRUCTIONS] = isa.WORDS
 WORDS[OP_OUTSIDE] = 1
+
+# The loop dispatches on a handler group, GROUP[id]; the instructions of one group share a
+# handler and differ by the small tables below (fewer branches for numba to compile than
+# testing the instruction ids one by one, and no slower to run).
+(
+    G_HALT, G_LDI, G_MOV, G_BRBC, G_BRBS, G_ADD, G_SUB, G_LOGIC, G_RJMP, G_LD, G_ST, G_MOVW,
+    G_ADIW, G_SKIP, G_IN, G_OUT, G_SBI, G_CALL, G_RET, G_PUSH, G_POP, G_INC, G_COM, G_SHIFT,
+    G_SWAP, G_MUL, G_JMP, G_IJMP, G_LPM, G_BSET, G_BST, G_BLD, G_NOP, G_WDR, G_SLEEP, G_SPM,
+) = range(36)  # fmt: skip
+_GROUPS = {
+    G_LDI: ("LDI",), G_MOV: ("MOV",), G_BRBC: ("BRBC",), G_BRBS: ("BRBS",),
+    G_ADD: ("ADD", "ADC"), G_SUB: ("SUB", "SUBI", "CP", "CPI", "SBC", "SBCI", "CPC"),
+    G_LOGIC: ("AND", "ANDI", "OR", "ORI", "EOR"), G_RJMP: ("RJMP",),
+    G_LD: ("LD_X", "LD_XP", "LD_MX", "LD_YP", "LD_MY", "LD_ZP", "LD_MZ", "LDD_Y", "LDD_Z", "LDS"),
+    G_ST: ("ST_X", "ST_XP", "ST_MX", "ST_YP", "ST_MY", "ST_ZP", "ST_MZ", "STD_Y", "STD_Z", "STS"),
+    G_MOVW: ("MOVW",), G_ADIW: ("ADIW", "SBIW"),
+    G_SKIP: ("CPSE", "SBRC", "SBRS", "SBIC", "SBIS"), G_IN: ("IN",), G_OUT: ("OUT",),
+    G_SBI: ("SBI", "CBI"), G_CALL: ("RCALL", "CALL", "ICALL"), G_RET: ("RET", "RETI"),
+    G_PUSH: ("PUSH",), G_POP: ("POP",), G_INC: ("INC", "DEC"), G_COM: ("COM", "NEG"),
+    G_SHIFT: ("LSR", "ROR", "ASR"), G_SWAP: ("SWAP",),
+    G_MUL: ("MUL", "MULS", "MULSU", "FMUL", "FMULS", "FMULSU"), G_JMP: ("JMP",),
+    G_IJMP: ("IJMP",), G_LPM: ("LPM", "LPM_Z", "LPM_ZP"), G_BSET: ("BSET", "BCLR"),
+    G_BST: ("BST",), G_BLD: ("BLD",), G_NOP: ("NOP", "BREAK"), G_WDR: ("WDR",),
+    G_SLEEP: ("SLEEP",), G_SPM: ("SPM",),
+}  # fmt: skip
+
+
+def _table(values: dict[str, int]) -> np.ndarray:
+    t = np.zeros(isa.N_INSTRUCTIONS + 1, dtype=np.int64)
+    for name, value in values.items():
+        t[_I[name]] = value
+    return t
+
+
+GROUP = _table({name: g for g, names in _GROUPS.items() for name in names})
+#: The second operand is the immediate ``b`` rather than register ``b``.
+IMM = _table(dict.fromkeys(("SUBI", "CPI", "SBCI", "ANDI", "ORI"), 1))
+#: The carry flag takes part (ADC, SBC, SBCI, CPC).
+CARRY = _table(dict.fromkeys(("ADC", "SBC", "SBCI", "CPC"), 1))
+#: A compare: flags only, the result is not stored.
+COMPARE = _table(dict.fromkeys(("CP", "CPI", "CPC"), 1))
+#: AND/ANDI 0, OR/ORI 1, EOR 2.
+LOGIC = _table({"OR": 1, "ORI": 1, "EOR": 2})
+#: Loads and stores: the pointer register pair (X 26, Y 28, Z 30; 0 for LDS/STS) and the
+#: addressing mode (PLAIN, POST_INC, PRE_DEC, DISPLACED, DIRECT).
+PLAIN, POST_INC, PRE_DEC, DISPLACED, DIRECT = range(5)
+_PTR, _MODE = {}, {}
+for _kind in ("LD", "ST"):
+    for _suffix, _ptr, _mode in (
+        ("_X", 26, PLAIN), ("_XP", 26, POST_INC), ("_MX", 26, PRE_DEC), ("_YP", 28, POST_INC),
+        ("_MY", 28, PRE_DEC), ("_ZP", 30, POST_INC), ("_MZ", 30, PRE_DEC), ("D_Y", 28, DISPLACED),
+        ("D_Z", 30, DISPLACED), ("S", 0, DIRECT),
+    ):  # fmt: skip
+        _PTR[_kind + _suffix] = _ptr
+        _MODE[_kind + _suffix] = _mode
+PTR = _table(_PTR)
+PTR_MODE = _table(_MODE)
+#: Multiplies: Rd signed, Rr signed, fractional (result shifted left one bit).
+SIGNED_D = _table(dict.fromkeys(("MULS", "MULSU", "FMULS", "FMULSU"), 1))
+SIGNED_R = _table(dict.fromkeys(("MULS", "FMULS"), 1))
+FRACT = _table(dict.fromkeys(("FMUL", "FMULS", "FMULSU"), 1))
 
 # SREG bit masks
 C_ = 0x01
@@ -139,7 +176,7 @@ T_ = 0x40
 I_ = 0x80
 
 
-@njit(cache=True, nogil=True)
+@entry
 def pending_vector(data, st):
     """Highest-priority (lowest-numbered) interrupt vector requesting service, or 0."""
     level = st[S_LEVEL_REQ]
@@ -158,36 +195,7 @@ def pending_vector(data, st):
     return 0
 
 
-@njit(cache=True, nogil=True)
-def load(data, st, addr, cycle, sreg, sp):
-    """Read data address ``addr`` (0-0xFFFF) as the CPU sees it."""
-    if addr >= 0x100 or addr < 0x20:
-        return np.int64(data[addr])
-    if addr == SREG:
-        return sreg
-    if addr == SPL:
-        return sp & 0xFF
-    if addr == SPH:
-        return (sp >> 8) & 0xFF
-    return io_read(data, st, addr, cycle)
-
-
-@njit(cache=True, nogil=True)
-def store(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog):
-    """Write data address ``addr`` below 0x100; returns (sreg, sp, re-check interrupts)."""
-    if addr < 0x20:
-        data[addr] = value
-        return sreg, sp, False
-    if addr == SREG:
-        return value, sp, (value & I_) != 0 and (sreg & I_) == 0
-    if addr == SPL:
-        return sreg, (sp & 0xFF00) | value, False
-    if addr == SPH:
-        return sreg, (sp & 0x00FF) | (value << 8), False
-    return sreg, sp, io_write(data, st, addr, value, cycle, pinlog, uartlog)
-
-
-@njit(cache=True, nogil=True)
+@inner
 def spm(data, flash, st, z, r0, r1):
     """Self-programming (datasheet 26.8): buffer fill, page erase, page write."""
     ctl = np.int64(data[SPMCSR])
@@ -216,7 +224,7 @@ def spm(data, flash, st, z, r0, r1):
     return False
 
 
-@njit(cache=True, nogil=True)
+@entry
 def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
     """Run until the cycle count reaches ``target`` (or a halt / full log / SPM).
 
@@ -317,33 +325,34 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
         o = op[pc]
         a = np.int64(opa[pc])
         b = np.int64(opb[pc])
-        if o == LDI:  # 1110 KKKK dddd KKKK
+        g = GROUP[o]
+        if g == G_LDI:  # 1110 KKKK dddd KKKK
             cycle += 1
             data[a] = b
             pc += 1
-        elif o == MOV:  # 0010 11rd dddd rrrr
+        elif g == G_MOV:  # 0010 11rd dddd rrrr
             cycle += 1
             data[a] = data[b]
             pc += 1
-        elif o == BRBC:  # 1111 01kk kkkk ksss
+        elif g == G_BRBC:  # 1111 01kk kkkk ksss
             if (sreg >> b) & 1 == 0:
                 cycle += 2
                 pc = a
             else:
                 cycle += 1
                 pc += 1
-        elif o == BRBS:  # 1111 00kk kkkk ksss
+        elif g == G_BRBS:  # 1111 00kk kkkk ksss
             if (sreg >> b) & 1:
                 cycle += 2
                 pc = a
             else:
                 cycle += 1
                 pc += 1
-        elif o == ADD or o == ADC:  # 0000 11rd dddd rrrr / 0001 11rd dddd rrrr
+        elif g == G_ADD:  # 0000 11rd dddd rrrr / 0001 11rd dddd rrrr
             cycle += 1
             d = np.int64(data[a])
             r = np.int64(data[b])
-            c = sreg & C_ if o == ADC else 0
+            c = sreg & C_ if CARRY[o] else 0
             res = d + r + c
             h = ((d & 0xF) + (r & 0xF) + c) & 0x10
             v = (d ^ res) & (r ^ res) & 0x80
@@ -363,16 +372,13 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 sreg |= H_
             data[a] = res8
             pc += 1
-        elif o == SUB or o == SUBI or o == CP or o == CPI or o == SBC or o == SBCI or o == CPC:
+        elif g == G_SUB:
             # SUB 0001 10rd, SUBI 0101 KKKK, CP 0001 01rd, CPI 0011 KKKK,
             # SBC 0000 10rd, SBCI 0100 KKKK, CPC 0000 01rd
             cycle += 1
             d = np.int64(data[a])
-            if o == SUBI or o == CPI or o == SBCI:
-                r = b
-            else:
-                r = np.int64(data[b])
-            carry = o == SBC or o == SBCI or o == CPC
+            r = b if IMM[o] else np.int64(data[b])
+            carry = CARRY[o]
             c = sreg & C_ if carry else 0
             res = d - r - c
             res8 = res & 0xFF
@@ -395,20 +401,18 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 sreg |= S_
             if h:
                 sreg |= H_
-            if o != CP and o != CPI and o != CPC:
+            if not COMPARE[o]:
                 data[a] = res8
             pc += 1
-        elif o == AND or o == ANDI or o == OR or o == ORI or o == EOR:
+        elif g == G_LOGIC:
             # AND 0010 00rd, ANDI 0111 KKKK, OR 0010 10rd, ORI 0110 KKKK, EOR 0010 01rd
             cycle += 1
             d = np.int64(data[a])
-            if o == ANDI or o == ORI:
-                r = b
-            else:
-                r = np.int64(data[b])
-            if o == AND or o == ANDI:
+            r = b if IMM[o] else np.int64(data[b])
+            kind = LOGIC[o]
+            if kind == 0:
                 res8 = d & r
-            elif o == EOR:
+            elif kind == 2:
                 res8 = d ^ r
             else:
                 res8 = d | r
@@ -419,80 +423,70 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 sreg |= N_ | S_
             data[a] = res8
             pc += 1
-        elif o == RJMP:  # 1100 kkkk kkkk kkkk
+        elif g == G_RJMP:  # 1100 kkkk kkkk kkkk
             cycle += 2
             pc = a
-        elif o == LD_X or o == LD_XP or o == LD_MX or o == LD_YP or o == LD_MY or o == LD_ZP or o == LD_MZ or o == LDD_Y or o == LDD_Z or o == LDS:  # fmt: skip
+        elif g == G_LD:
             # LD Rd,X 1001 000d dddd 1100 (X+ 1101, -X 1110); Y+ 1001, -Y 1010; Z+ 0001,
             # -Z 0010; LDD 10q0 qq0d dddd yqqq; LDS 1001 000d dddd 0000 + k16
             cycle += 2
-            if o == LDS:
+            mode = PTR_MODE[o]
+            if mode == DIRECT:
                 addr = b
             else:
-                if o == LD_X or o == LD_XP or o == LD_MX:
-                    p = 26
-                elif o == LD_YP or o == LD_MY or o == LDD_Y:
-                    p = 28
-                else:
-                    p = 30
+                p = PTR[o]
                 ptr = np.int64(data[p]) | (np.int64(data[p + 1]) << 8)
-                if o == LD_MX or o == LD_MY or o == LD_MZ:
-                    ptr = (ptr - 1) & 0xFFFF
-                    addr = ptr
-                elif o == LDD_Y or o == LDD_Z:
+                if mode == DISPLACED:
                     addr = (ptr + b) & 0xFFFF
                 else:
+                    if mode == PRE_DEC:
+                        ptr = (ptr - 1) & 0xFFFF
                     addr = ptr
-                    if o != LD_X:
+                    if mode == POST_INC:
                         ptr = (ptr + 1) & 0xFFFF
-                if o != LDD_Y and o != LDD_Z and o != LD_X:
-                    data[p] = ptr & 0xFF
-                    data[p + 1] = ptr >> 8
+                    if mode != PLAIN:
+                        data[p] = ptr & 0xFF
+                        data[p + 1] = ptr >> 8
             if addr >= 0x100:
                 data[a] = data[addr]  # SRAM: the common case, no call
             else:
-                data[a] = load(data, st, addr, cycle, sreg, sp)
+                data[a] = io_read(data, st, addr, cycle, sreg, sp)
             pc += WORDS[o]
-        elif o == ST_X or o == ST_XP or o == ST_MX or o == ST_YP or o == ST_MY or o == ST_ZP or o == ST_MZ or o == STD_Y or o == STD_Z or o == STS:  # fmt: skip
+        elif g == G_ST:
             # ST X,Rr 1001 001r rrrr 1100 (X+ 1101, -X 1110); Y+ 1001, -Y 1010; Z+ 0001,
             # -Z 0010; STD 10q0 qq1r rrrr yqqq; STS 1001 001r rrrr 0000 + k16
             cycle += 2
             value = np.int64(data[a])
-            if o == STS:
+            mode = PTR_MODE[o]
+            if mode == DIRECT:
                 addr = b
             else:
-                if o == ST_X or o == ST_XP or o == ST_MX:
-                    p = 26
-                elif o == ST_YP or o == ST_MY or o == STD_Y:
-                    p = 28
-                else:
-                    p = 30
+                p = PTR[o]
                 ptr = np.int64(data[p]) | (np.int64(data[p + 1]) << 8)
-                if o == ST_MX or o == ST_MY or o == ST_MZ:
-                    ptr = (ptr - 1) & 0xFFFF
-                    addr = ptr
-                elif o == STD_Y or o == STD_Z:
+                if mode == DISPLACED:
                     addr = (ptr + b) & 0xFFFF
                 else:
+                    if mode == PRE_DEC:
+                        ptr = (ptr - 1) & 0xFFFF
                     addr = ptr
-                    if o != ST_X:
+                    if mode == POST_INC:
                         ptr = (ptr + 1) & 0xFFFF
-                if o != STD_Y and o != STD_Z and o != ST_X:
-                    data[p] = ptr & 0xFF
-                    data[p + 1] = ptr >> 8
+                    if mode != PLAIN:
+                        data[p] = ptr & 0xFF
+                        data[p + 1] = ptr >> 8
             if addr >= 0x100:
                 data[addr] = value
             else:
-                sreg, sp, check = store(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog)
+                sreg, sp, check = io_write(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog)
                 if check:
                     next_event = 0
             pc += WORDS[o]
-        elif o == MOVW:  # 0000 0001 dddd rrrr
+        elif g == G_MOVW:  # 0000 0001 dddd rrrr
             cycle += 1
             data[a] = data[b]
             data[a + 1] = data[b + 1]
             pc += 1
-        elif o == ADIW or o == SBIW:  # 1001 0110 KKdd KKKK / 1001 0111 KKdd KKKK
+        elif g == G_ADIW:  # 1001 0110 KKdd KKKK / 1001 0111 KKdd KKKK
             cycle += 2
             d = np.int64(data[a]) | (np.int64(data[a + 1]) << 8)
             if o == ADIW:
@@ -517,7 +511,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             data[a] = res & 0xFF
             data[a + 1] = res >> 8
             pc += 1
-        elif o == CPSE or o == SBRC or o == SBRS or o == SBIC or o == SBIS:
+        elif g == G_SKIP:
             # CPSE 0001 00rd dddd rrrr; SBRC 1111 110r rrrr 0bbb; SBRS 1111 111r rrrr 0bbb;
             # SBIC 1001 1001 AAAA Abbb; SBIS 1001 1011 AAAA Abbb
             if o == CPSE:
@@ -527,7 +521,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             elif o == SBRS:
                 skip = (np.int64(data[a]) >> b) & 1 == 1
             else:
-                io = load(data, st, a + 0x20, cycle + 1, sreg, sp)
+                io = io_read(data, st, a + 0x20, cycle + 1, sreg, sp)
                 skip = ((io >> b) & 1) == (1 if o == SBIS else 0)
             if skip:
                 n_words = WORDS[op[pc + 1]]
@@ -536,14 +530,14 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             else:
                 cycle += 1
                 pc += 1
-        elif o == IN:  # 1011 0AAd dddd AAAA
+        elif g == G_IN:  # 1011 0AAd dddd AAAA
             cycle += 1
             if b == SREG - 0x20:
                 data[a] = sreg  # `in r0, SREG`: every cli()/SREG-restore pair starts here
             else:
-                data[a] = load(data, st, b + 0x20, cycle, sreg, sp)
+                data[a] = io_read(data, st, b + 0x20, cycle, sreg, sp)
             pc += 1
-        elif o == OUT:  # 1011 1AAr rrrr AAAA
+        elif g == G_OUT:  # 1011 1AAr rrrr AAAA
             cycle += 1
             value = np.int64(data[a])
             if b == SREG - 0x20:
@@ -551,25 +545,27 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                     next_event = 0  # I set: a pending interrupt may now be served
                 sreg = value
             else:
-                sreg, sp, check = store(data, st, b + 0x20, value, cycle, sreg, sp, pinlog, uartlog)
+                sreg, sp, check = io_write(
+                    data, st, b + 0x20, value, cycle, sreg, sp, pinlog, uartlog
+                )
                 if check:
                     next_event = 0
             pc += 1
-        elif o == SBI or o == CBI:  # 1001 1010 AAAA Abbb / 1001 1000 AAAA Abbb
+        elif g == G_SBI:  # 1001 1010 AAAA Abbb / 1001 1000 AAAA Abbb
             cycle += 2
             addr = a + 0x20
             # Read-modify-write of the register, except bits where a one is an action (flags,
             # PINx): there only SBI's own bit is written as a one (datasheet 8.5).
-            value = load(data, st, addr, cycle, sreg, sp) & ~np.int64(W1_ACTION[addr])
+            value = io_read(data, st, addr, cycle, sreg, sp) & ~np.int64(W1_ACTION[addr])
             if o == SBI:
                 value |= np.int64(1) << b
             else:
                 value &= ~(np.int64(1) << b)
-            sreg, sp, check = store(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog)
+            sreg, sp, check = io_write(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog)
             if check:
                 next_event = 0
             pc += 1
-        elif o == RCALL or o == CALL or o == ICALL:
+        elif g == G_CALL:
             # RCALL 1101 kkkk kkkk kkkk; CALL 1001 010k kkkk 111k + k16; ICALL 1001 0101 0000 1001
             if o == RCALL:
                 cycle += 3
@@ -594,7 +590,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 result = EXIT_HALT
                 break
             pc = dest
-        elif o == RET or o == RETI:  # 1001 0101 0000 1000 / 1001 0101 0001 1000
+        elif g == G_RET:  # 1001 0101 0000 1000 / 1001 0101 0001 1000
             cycle += 4
             hi = np.int64(data[(sp + 1) & 0xFFFF])
             lo = np.int64(data[(sp + 2) & 0xFFFF])
@@ -624,26 +620,26 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 result = EXIT_HALT
                 break
             pc = dest
-        elif o == PUSH:  # 1001 001d dddd 1111
+        elif g == G_PUSH:  # 1001 001d dddd 1111
             cycle += 2
             value = np.int64(data[a])
             if sp >= 0x100:
                 data[sp] = value
             else:
-                sreg, sp, check = store(data, st, sp, value, cycle, sreg, sp, pinlog, uartlog)
+                sreg, sp, check = io_write(data, st, sp, value, cycle, sreg, sp, pinlog, uartlog)
                 if check:
                     next_event = 0
             sp = (sp - 1) & 0xFFFF
             pc += 1
-        elif o == POP:  # 1001 000d dddd 1111
+        elif g == G_POP:  # 1001 000d dddd 1111
             cycle += 2
             sp = (sp + 1) & 0xFFFF
             if sp >= 0x100:
                 data[a] = data[sp]
             else:
-                data[a] = load(data, st, sp, cycle, sreg, sp)
+                data[a] = io_read(data, st, sp, cycle, sreg, sp)
             pc += 1
-        elif o == INC or o == DEC:  # 1001 010d dddd 0011 / 1001 010d dddd 1010
+        elif g == G_INC:  # 1001 010d dddd 0011 / 1001 010d dddd 1010
             cycle += 1
             d = np.int64(data[a])
             if o == INC:
@@ -664,7 +660,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 sreg |= S_
             data[a] = res8
             pc += 1
-        elif o == COM or o == NEG:  # 1001 010d dddd 0000 / 1001 010d dddd 0001
+        elif g == G_COM:  # 1001 010d dddd 0000 / 1001 010d dddd 0001
             cycle += 1
             d = np.int64(data[a])
             if o == COM:
@@ -690,7 +686,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 sreg |= S_
             data[a] = res8
             pc += 1
-        elif o == LSR or o == ROR or o == ASR:
+        elif g == G_SHIFT:
             # LSR 1001 010d dddd 0110; ROR 1001 010d dddd 0111; ASR 1001 010d dddd 0101
             cycle += 1
             d = np.int64(data[a])
@@ -708,26 +704,24 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 sreg |= Z_
             data[a] = res8
             pc += 1
-        elif o == SWAP:  # 1001 010d dddd 0010
+        elif g == G_SWAP:  # 1001 010d dddd 0010
             cycle += 1
             d = np.int64(data[a])
             data[a] = ((d << 4) | (d >> 4)) & 0xFF
             pc += 1
-        elif o == MUL or o == MULS or o == MULSU or o == FMUL or o == FMULS or o == FMULSU:
+        elif g == G_MUL:
             # MUL 1001 11rd dddd rrrr; MULS 0000 0010 dddd rrrr; MULSU 0000 0011 0ddd 0rrr;
             # FMUL 0000 0011 0ddd 1rrr; FMULS 0000 0011 1ddd 0rrr; FMULSU 0000 0011 1ddd 1rrr
             cycle += 2
             d = np.int64(data[a])
             r = np.int64(data[b])
-            if o == MULS or o == MULSU or o == FMULS or o == FMULSU:
-                if d >= 0x80:
-                    d -= 0x100
-            if o == MULS or o == FMULS:
-                if r >= 0x80:
-                    r -= 0x100
+            if SIGNED_D[o] and d >= 0x80:
+                d -= 0x100
+            if SIGNED_R[o] and r >= 0x80:
+                r -= 0x100
             prod = (d * r) & 0xFFFF
             c_bit = (prod >> 15) & 1
-            if o == FMUL or o == FMULS or o == FMULSU:
+            if FRACT[o]:
                 prod = (prod << 1) & 0xFFFF
             sreg = (sreg & 0xFC) | c_bit
             if prod == 0:
@@ -735,7 +729,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             data[0] = prod & 0xFF
             data[1] = prod >> 8
             pc += 1
-        elif o == JMP:  # 1001 010k kkkk 110k + k16
+        elif g == G_JMP:  # 1001 010k kkkk 110k + k16
             cycle += 3
             if a >= FLASH_WORDS:
                 st[S_HALT] = HALT_PC_OUTSIDE
@@ -745,7 +739,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 result = EXIT_HALT
                 break
             pc = a
-        elif o == IJMP:  # 1001 0100 0000 1001
+        elif g == G_IJMP:  # 1001 0100 0000 1001
             cycle += 2
             dest = np.int64(data[30]) | (np.int64(data[31]) << 8)
             if dest >= FLASH_WORDS:
@@ -756,7 +750,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 result = EXIT_HALT
                 break
             pc = dest
-        elif o == LPM or o == LPM_Z or o == LPM_ZP:
+        elif g == G_LPM:
             # LPM 1001 0101 1100 1000; LPM Rd,Z 1001 000d dddd 0100; LPM Rd,Z+ ... 0101
             cycle += 3
             z = np.int64(data[30]) | (np.int64(data[31]) << 8)
@@ -771,7 +765,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                     data[30] = z & 0xFF
                     data[31] = z >> 8
             pc += 1
-        elif o == BSET or o == BCLR:  # 1001 0100 0sss 1000 / 1001 0100 1sss 1000
+        elif g == G_BSET:  # 1001 0100 0sss 1000 / 1001 0100 1sss 1000
             cycle += 1
             if o == BSET:
                 if a == 7 and (sreg & I_) == 0:
@@ -781,30 +775,30 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             else:
                 sreg &= ~(np.int64(1) << a)
             pc += 1
-        elif o == BST:  # 1111 101d dddd 0bbb
+        elif g == G_BST:  # 1111 101d dddd 0bbb
             cycle += 1
             if (np.int64(data[a]) >> b) & 1:
                 sreg |= T_
             else:
                 sreg &= ~T_
             pc += 1
-        elif o == BLD:  # 1111 100d dddd 0bbb
+        elif g == G_BLD:  # 1111 100d dddd 0bbb
             cycle += 1
             if sreg & T_:
                 data[a] = np.int64(data[a]) | (np.int64(1) << b)
             else:
                 data[a] = np.int64(data[a]) & ~(np.int64(1) << b)
             pc += 1
-        elif o == NOP or o == BREAK:
+        elif g == G_NOP:
             # NOP 0000 0000 0000 0000; BREAK 1001 0101 1001 1000
             # (BREAK is a NOP with the on-chip debugger disabled)
             cycle += 1
             pc += 1
-        elif o == WDR:  # 1001 0101 1010 1000: restart the watchdog's count
+        elif g == G_WDR:  # 1001 0101 1010 1000: restart the watchdog's count
             cycle += 1
             wdt_kick(data, st, cycle)
             pc += 1
-        elif o == SLEEP:  # 1001 0101 1000 1000
+        elif g == G_SLEEP:  # 1001 0101 1000 1000
             cycle += 1
             pc += 1
             if np.int64(data[SMCR]) & 1:
@@ -812,7 +806,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 st[S_SLEEP_SINCE] = cycle
                 sleep_enter(data, st, cycle)
                 next_event = 0
-        elif o == SPM:  # 1001 0101 1110 1000
+        elif g == G_SPM:  # 1001 0101 1110 1000
             cycle += 1
             z = np.int64(data[30]) | (np.int64(data[31]) << 8)
             pc += 1

@@ -1,7 +1,8 @@
 """The peripherals' dispatcher: the kernel's only door to the I/O registers and devices.
 
-The kernel calls ``io_read``/``io_write`` for data addresses 0x20-0xFF other than SREG and SP
-(which it keeps in local variables) and ``update`` whenever the cycle count reaches
+The kernel calls ``io_read``/``io_write`` for data addresses below 0x100 other than the
+common cases it handles itself (SRAM, ``in``/``out`` on SREG), passing SREG and SP, which it
+keeps in local variables; and ``update`` whenever the cycle count reaches
 ``st[S_PERIPH_NEXT]``. Each register belongs to one module (``regs.OWNER``); each module has
 ``*_reset``, ``*_read``, ``*_write`` and ``*_update`` (see timers.py for the contract).
 
@@ -14,14 +15,14 @@ a module's timing pulls ``st[S_PERIPH_NEXT]`` earlier (``schedule``).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from . import pins
 from .acomp import acomp_read, acomp_reset, acomp_update, acomp_write
 from .adc import adc_read, adc_reset, adc_sleep, adc_update, adc_write
-from .common import w1c
+from .common import FALSE, TRUE, w1c
 from .eeprom import eeprom_read, eeprom_reset, eeprom_update, eeprom_write
 from .extint import extint_pin_change, extint_read, extint_reset, extint_update, extint_write
+from .jit import entry, inner
 from .regs import (
     IRQ_REGISTER,
     MCUSR,
@@ -49,6 +50,7 @@ from .regs import (
     S_SLEEPING,
     SPH,
     SPL,
+    SREG,
     UCSR0A,
     UCSR0C,
 )
@@ -67,11 +69,21 @@ from .usart import usart_read, usart_reset, usart_update, usart_write
 from .wdt import wdt_read, wdt_reset, wdt_update, wdt_write
 
 LOG_MARGIN = pins.LOG_MARGIN
+SREG_I = 0x80  # SREG's global interrupt enable
 
 
-@njit(cache=True, nogil=True)
-def io_read(data, st, addr, cycle):
-    """Value the CPU reads at I/O data address ``addr`` (0x20-0xFF, not SREG/SP)."""
+@inner
+def io_read(data, st, addr, cycle, sreg, sp):
+    """The value the CPU reads at data address ``addr`` below 0x100: a register, SREG and SP
+    (which the kernel keeps in locals and passes in), or an I/O register."""
+    if addr < 0x20 or addr >= 0x100:
+        return np.int64(data[addr])
+    if addr == SREG:
+        return sreg
+    if addr == SPL:
+        return sp & 0xFF
+    if addr == SPH:
+        return (sp >> 8) & 0xFF
     owner = OWNER[addr]
     if owner == OWN_NONE:
         return np.int64(data[addr])
@@ -98,41 +110,53 @@ def io_read(data, st, addr, cycle):
     return sysctl_read(data, st, addr, cycle)
 
 
-@njit(cache=True, nogil=True)
-def io_write(data, st, addr, value, cycle, pinlog, uartlog):
-    """Store ``value`` at I/O data address ``addr``; True if the kernel must look again at
-    interrupts and peripherals before the next instruction."""
+@inner
+def io_write(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog):
+    """The CPU stores ``value`` at data address ``addr`` below 0x100 (a register, SREG, SP or
+    an I/O register). Returns (SREG, SP, re-check): re-check is True if the kernel must look
+    again at interrupts and peripherals before the next instruction."""
+    if addr < 0x20 or addr >= 0x100:
+        data[addr] = value
+        return sreg, sp, False
+    if addr == SREG:
+        return value, sp, (value & SREG_I) != 0 and (sreg & SREG_I) == 0
+    if addr == SPL:
+        return sreg, (sp & 0xFF00) | value, False
+    if addr == SPH:
+        return sreg, (sp & 0x00FF) | (value << 8), False
     owner = OWNER[addr]
     if owner == OWN_NONE:
         data[addr] = w1c(data, addr, value)
-        return IRQ_REGISTER[addr] != 0
-    if owner == OWN_PORTS:
-        return pins.port_write(data, st, pinlog, addr, value, cycle)
-    if owner == OWN_TIMER0 or owner == OWN_TIMER1 or owner == OWN_TIMER2:
-        return timers_write(data, st, addr, value, cycle, pinlog, uartlog)
-    if owner == OWN_EXTINT:
-        return extint_write(data, st, addr, value, cycle, pinlog, uartlog)
-    if owner == OWN_USART:
-        return usart_write(data, st, addr, value, cycle, pinlog, uartlog)
-    if owner == OWN_ADC:
-        return adc_write(data, st, addr, value, cycle, pinlog, uartlog)
-    if owner == OWN_ACOMP:
-        return acomp_write(data, st, addr, value, cycle, pinlog, uartlog)
-    if owner == OWN_EEPROM:
-        return eeprom_write(data, st, addr, value, cycle, pinlog, uartlog)
-    if owner == OWN_WDT:
-        return wdt_write(data, st, addr, value, cycle, pinlog, uartlog)
-    if owner == OWN_SPI:
-        return spi_write(data, st, addr, value, cycle, pinlog, uartlog)
-    if owner == OWN_TWI:
-        return twi_write(data, st, addr, value, cycle, pinlog, uartlog)
-    if sysctl_write(data, st, addr, value, cycle, pinlog, uartlog):
-        for port in range(3):  # PUD changed: every pull-up may have changed
-            pins.refresh(data, st, pinlog, port, cycle)
-    return True
+        check = IRQ_REGISTER[addr] != 0
+    elif owner == OWN_PORTS:
+        check = pins.port_write(data, st, pinlog, addr, value, cycle)
+    elif owner == OWN_TIMER0 or owner == OWN_TIMER1 or owner == OWN_TIMER2:
+        check = timers_write(data, st, addr, value, cycle, pinlog, uartlog)
+    elif owner == OWN_EXTINT:
+        check = extint_write(data, st, addr, value, cycle, pinlog, uartlog)
+    elif owner == OWN_USART:
+        check = usart_write(data, st, addr, value, cycle, pinlog, uartlog)
+    elif owner == OWN_ADC:
+        check = adc_write(data, st, addr, value, cycle, pinlog, uartlog)
+    elif owner == OWN_ACOMP:
+        check = acomp_write(data, st, addr, value, cycle, pinlog, uartlog)
+    elif owner == OWN_EEPROM:
+        check = eeprom_write(data, st, addr, value, cycle, pinlog, uartlog)
+    elif owner == OWN_WDT:
+        check = wdt_write(data, st, addr, value, cycle, pinlog, uartlog)
+    elif owner == OWN_SPI:
+        check = spi_write(data, st, addr, value, cycle, pinlog, uartlog)
+    elif owner == OWN_TWI:
+        check = twi_write(data, st, addr, value, cycle, pinlog, uartlog)
+    else:
+        check = True
+        if sysctl_write(data, st, addr, value, cycle, pinlog, uartlog):
+            for port in range(3):  # PUD changed: every pull-up may have changed
+                pins.refresh(data, st, pinlog, port, cycle)
+    return sreg, sp, check
 
 
-@njit(cache=True, nogil=True)
+@inner
 def update(data, st, cycle, pinlog, uartlog):
     """Bring every peripheral up to ``cycle``; return the next cycle one needs attention."""
     dirty = st[S_PIN_DIRTY]
@@ -175,7 +199,7 @@ def update(data, st, cycle, pinlog, uartlog):
     return nxt
 
 
-@njit(cache=True, nogil=True)
+@entry
 def chip_reset(data, st, cycle, pinlog, source):
     """Reset every I/O register and peripheral (datasheet 11: the reset values).
 
@@ -210,7 +234,7 @@ def chip_reset(data, st, cycle, pinlog, source):
     st[S_PERIPH_NEXT] = cycle
 
 
-@njit(cache=True, nogil=True)
+@inner
 def sleep_enter(data, st, cycle):
     """SLEEP with SE set: note the mode and stop the I/O clock where the mode does."""
     mode = sleep_mode(data)
@@ -218,11 +242,11 @@ def sleep_enter(data, st, cycle):
     if mode == 1:
         adc_sleep(data, st, cycle)  # ADC noise reduction: a conversion starts (24.6)
     if io_clock_stops(mode):
-        timers_clock(data, st, cycle, False)
+        timers_clock(data, st, cycle, FALSE)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def wake(data, st, cycle):
     """The CPU wakes; its clock runs again from ``cycle`` (after the oscillator start-up)."""
     if io_clock_stops(st[S_SLEEP_MODE]):
-        timers_clock(data, st, cycle, True)
+        timers_clock(data, st, cycle, TRUE)

@@ -15,8 +15,8 @@ that starts at least one cycle after it (datasheet 14.2.4: one ``nop`` is needed
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .jit import entry, inner
 from .regs import (
     MCUCR,
     PINB,
@@ -40,7 +40,7 @@ LOG_MARGIN = 8
 PORT_MASK = np.array([0xFF, 0x3F, 0xFF], dtype=np.int64)
 
 
-@njit(cache=True, nogil=True)
+@entry
 def outputs(data, st, port):
     """(output values, output mask, pull-up mask) of port 0=B, 1=C, 2=D."""
     base = PINB + 3 * port
@@ -53,7 +53,7 @@ def outputs(data, st, port):
     return out & ddr & m, ddr & m, pulled & m
 
 
-@njit(cache=True, nogil=True)
+@entry
 def levels(data, st, port):
     """Present levels at the pins of a port (floating inputs read 0)."""
     out, ddr, pulled = outputs(data, st, port)
@@ -61,7 +61,7 @@ def levels(data, st, port):
     return (out | (st[S_EXT_LEVEL + port] & driven) | (pulled & ~driven)) & PORT_MASK[port]
 
 
-@njit(cache=True, nogil=True)
+@inner
 def pin_register(data, st, port, cycle):
     """What PINx reads for an instruction completing at ``cycle`` (one-cycle reads)."""
     if cycle < st[S_LEVELS_AT + port] + 2:
@@ -69,7 +69,7 @@ def pin_register(data, st, port, cycle):
     return st[S_LEVELS + port]
 
 
-@njit(cache=True, nogil=True)
+@entry
 def refresh(data, st, pinlog, port, cycle):
     """Log the port's outputs and note level changes for the edge detectors.
 
@@ -96,7 +96,7 @@ def refresh(data, st, pinlog, port, cycle):
     return True
 
 
-@njit(cache=True, nogil=True)
+@inner
 def set_override(data, st, pinlog, port, bit, enabled, value, cycle):
     """A peripheral takes (enabled) or releases a pin's output value; logs any change."""
     m = np.int64(1) << bit
@@ -114,7 +114,7 @@ def set_override(data, st, pinlog, port, bit, enabled, value, cycle):
         refresh(data, st, pinlog, port, cycle)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def force_output(data, st, pinlog, port, bit, enabled, cycle):
     """A peripheral forces a pin to be an output (TXD with TXEN) or gives it back to DDRx."""
     m = np.int64(1) << bit
@@ -124,7 +124,7 @@ def force_output(data, st, pinlog, port, bit, enabled, cycle):
         refresh(data, st, pinlog, port, cycle)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def force_input(data, st, pinlog, port, bit, enabled, cycle):
     """A peripheral forces a pin to be an input (RXD with RXEN) or gives it back to DDRx;
     PORTx still selects the pull-up (datasheet 14.3, PUOV = PORTxn and not PUD)."""
@@ -135,7 +135,7 @@ def force_input(data, st, pinlog, port, bit, enabled, cycle):
         refresh(data, st, pinlog, port, cycle)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def port_write(data, st, pinlog, addr, value, cycle):
     """A CPU write to PINx, DDRx or PORTx."""
     rel = addr - PINB
@@ -153,20 +153,9 @@ def port_write(data, st, pinlog, addr, value, cycle):
     return refresh(data, st, pinlog, port, cycle)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def port_read(data, st, addr, cycle):
     rel = addr - PINB
     if rel % 3 == 0:
         return pin_register(data, st, rel // 3, cycle)
     return np.int64(data[addr])
-
-
-@njit(cache=True, nogil=True)
-def bit_level(st, port, bit):
-    """Present level (0/1) of one pin as the edge detectors see it."""
-    return (st[S_LEVELS + port] >> bit) & 1
-
-
-@njit(cache=True, nogil=True)
-def log_full(st, pinlog):
-    return st[S_PIN_N] >= pinlog.shape[0] - LOG_MARGIN

@@ -20,10 +20,10 @@ PORTB values), sleep modes stopping the clock, and PRR.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from . import pins
 from .common import NEVER, schedule
+from .jit import inner
 from .regs import S_LEVELS, S_LEVELS_AT, S_LEVELS_PREV, S_OVR_IN, S_SPI, SPCR, SPDR, SPSR
 
 SPIE, SPE, DORD, MSTR, CPOL, CPHA = 0x80, 0x40, 0x20, 0x10, 0x08, 0x04
@@ -41,7 +41,7 @@ P_LSB_FIRST = S_SPI + 5  # DORD at the start of the transfer
 P_SPIF_READ = S_SPI + 6  # 1: SPSR was read with SPIF set (an SPDR access then clears SPIF)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _sync(data, st, cycle):
     while st[P_SAMPLE] <= cycle:
         t = st[P_SAMPLE]
@@ -64,7 +64,7 @@ def _sync(data, st, cycle):
     return s if s < e else e
 
 
-@njit(cache=True, nogil=True)
+@inner
 def spi_reset(data, st, cycle):
     st[P_END] = NEVER
     st[P_SAMPLE] = NEVER
@@ -72,7 +72,7 @@ def spi_reset(data, st, cycle):
     st[S_OVR_IN + PORT_B] &= ~(np.int64(1) << MISO_BIT)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def spi_read(data, st, addr, cycle):
     _sync(data, st, cycle)
     v = np.int64(data[addr])
@@ -85,7 +85,7 @@ def spi_read(data, st, addr, cycle):
     return v
 
 
-@njit(cache=True, nogil=True)
+@inner
 def spi_write(data, st, addr, value, cycle, pinlog, uartlog):
     _sync(data, st, cycle)
     if addr == SPDR:
@@ -118,7 +118,7 @@ def spi_write(data, st, addr, value, cycle, pinlog, uartlog):
     return True
 
 
-@njit(cache=True, nogil=True)
+@inner
 def spi_update(data, st, cycle, pinlog, uartlog):
     s = st[P_SAMPLE]
     e = st[P_END]

@@ -12,8 +12,8 @@ response (datasheet 7.7.1).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .jit import inner
 from .regs import (
     MCUCR,
     MCUSR,
@@ -29,19 +29,19 @@ BOOT_START = 0x3F00
 CRYSTAL_STARTUP = 16 * 1024
 
 
-@njit(cache=True, nogil=True)
+@inner
 def sysctl_reset(data, st, cycle):
     st[S_SLEEP_MODE] = 0
     st[S_VECTOR_BASE] = 0
     st[S_IVCE_UNTIL] = -1
 
 
-@njit(cache=True, nogil=True)
+@inner
 def sysctl_read(data, st, addr, cycle):
     return np.int64(data[addr])
 
 
-@njit(cache=True, nogil=True)
+@inner
 def sysctl_write(data, st, addr, value, cycle, pinlog, uartlog):
     """Returns True when PUD changed (every pin's pull-up must be re-evaluated)."""
     if addr == MCUCR:
@@ -65,17 +65,17 @@ def sysctl_write(data, st, addr, value, cycle, pinlog, uartlog):
     return False
 
 
-@njit(cache=True, nogil=True)
+@inner
 def sleep_mode(data):
     return (np.int64(data[SMCR]) >> 1) & 7
 
 
-@njit(cache=True, nogil=True)
+@inner
 def io_clock_stops(mode):
     return mode != IDLE
 
 
-@njit(cache=True, nogil=True)
+@inner
 def wakes(mode, vector):
     """Can interrupt ``vector`` wake the CPU from sleep ``mode`` (table 10-1)?"""
     if mode == IDLE:
@@ -89,7 +89,7 @@ def wakes(mode, vector):
     return False
 
 
-@njit(cache=True, nogil=True)
+@inner
 def wake_delay(mode):
     """Cycles from the wake-up event until the CPU runs again (before the +4 of the response)."""
     if mode == POWER_DOWN or mode == POWER_SAVE:

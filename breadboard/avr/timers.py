@@ -48,16 +48,17 @@ PRTIMn says), Timer2's asynchronous mode (ASSR.AS2: no 32 kHz crystal on the Uno
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from . import pins
 from .common import NEVER, schedule, w1c
+from .jit import inner
 from .regs import (
     GTCCR,
     ICR1H,
     ICR1L,
     OWN_TIMER0,
     OWNER,
+    S_LEVELS,
     S_OVR_MASK,
     S_PIN_N,
     S_PSR2_BASE,
@@ -148,7 +149,7 @@ TIMES = np.array([F_NEXT, F_CAP_AT, F_EXT0, F_EXT1], dtype=np.int64)
 assert T_LAST_ICF == T_LAST_TOV + 3  # TOV, OCFA, OCFB, ICF in this order
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _config(data, i, tb):
     """Note the WGM mode and clock divisor after a TCCRnA/B write; non-PWM modes have no
     double buffering, so the compare values are the registers themselves."""
@@ -164,7 +165,7 @@ def _config(data, i, tb):
         _load(data, i, tb)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _load(data, i, tb):
     """Copy the OCRxA / OCRxB buffer registers into the compare values in effect."""
     if i == 1:
@@ -175,7 +176,7 @@ def _load(data, i, tb):
         tb[F_OCB] = np.int64(data[OCRB[i]])
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _sync(st, i, tb, c):
     """Bring the counter to cycle ``c`` (no interesting clock may lie in between)."""
     at = tb[F_AT]
@@ -202,7 +203,7 @@ def _sync(st, i, tb, c):
     tb[F_AT] = c
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _resched(st, i, tb):
     """Find the next interesting timer clock from the counter's state at F_AT."""
     n_div = tb[F_DIV]
@@ -249,7 +250,7 @@ def _resched(st, i, tb):
     tb[F_NEXT] = min(b + n_div * (k0 + k), NEVER)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _set_due(st):
     due = NEVER
     for i in range(3):
@@ -259,7 +260,7 @@ def _set_due(st):
     return due
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _pins(data, st, i, tb, pinlog, cycle):
     """Give OCnA / OCnB their output compare values, or the pins back to the port."""
     a = np.int64(data[TCCRA[i]])
@@ -277,7 +278,7 @@ def _pins(data, st, i, tb, pinlog, cycle):
     tb[F_CONN] = conn
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _event(data, st, i, tb):
     """Process timer ``i``'s next event (a capture or an interesting timer clock) in its block
     ``tb`` (the live one or a copy: this writes nothing else); return the TIFR bits it sets."""
@@ -404,7 +405,7 @@ def _event(data, st, i, tb):
     return flags
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _run(data, st, until, pinlog, cap):
     """Process every event due at or before ``until``, in time order across the timers.
     Stops early when the pin log reaches ``cap`` entries. Returns the next due cycle."""
@@ -431,7 +432,7 @@ def _run(data, st, until, pinlog, cap):
     return _set_due(st)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def timers_reset(data, st, cycle):
     """Reset values of the registers and of this module's state block at ``cycle``."""
     for i in range(3):
@@ -449,14 +450,14 @@ def timers_reset(data, st, cycle):
             st[S_OVR_MASK + PIN_PORT[i, ch]] &= ~(np.int64(1) << PIN_BIT[i, ch])
         if i == 1:
             st[b + F_MODE] = 8
-    st[S_TIMER1 + F_FILT] = pins.bit_level(st, 0, 0)
+    st[S_TIMER1 + F_FILT] = st[S_LEVELS] & 1  # ICP1 is PB0: its level as the edge detector sees it
     st[S_PSR10_BASE] = cycle
     st[S_PSR2_BASE] = cycle
     st[G_DUE] = NEVER
     st[G_STOP] = NEVER
 
 
-@njit(cache=True, nogil=True)
+@inner
 def timers_read(data, st, addr, cycle):
     """Value read by the CPU at I/O data address ``addr`` (an instruction completing at ``cycle``)."""
     if addr == GTCCR:
@@ -484,7 +485,7 @@ def timers_read(data, st, addr, cycle):
     return np.int64(data[addr])
 
 
-@njit(cache=True, nogil=True)
+@inner
 def timers_write(data, st, addr, value, cycle, pinlog, uartlog):
     """CPU write; True if interrupt requests or the schedule may have changed."""
     if st[G_DUE] <= cycle:
@@ -572,7 +573,7 @@ def timers_write(data, st, addr, value, cycle, pinlog, uartlog):
     return True
 
 
-@njit(cache=True, nogil=True)
+@inner
 def timers_update(data, st, cycle, pinlog, uartlog):
     """Process everything due at or before ``cycle``; return the next due cycle (or NEVER)."""
     if cycle < st[G_DUE]:
@@ -589,7 +590,7 @@ def timers_update(data, st, cycle, pinlog, uartlog):
     return NEVER
 
 
-@njit(cache=True, nogil=True)
+@inner
 def timers_pin_change(data, st, port, old, new, cycle):
     """Pins changed: ICP1 (PB0) input capture, T0 (PD4) / T1 (PD5) external clocks."""
     if st[G_STOP] < NEVER:
@@ -623,7 +624,7 @@ def timers_pin_change(data, st, port, old, new, cycle):
     _set_due(st)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def timers_clock(data, st, cycle, running):
     """The I/O clock stops (sleep other than idle) or starts again at ``cycle``.
 

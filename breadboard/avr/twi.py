@@ -21,9 +21,9 @@ SCL stretching, the SDA/SCL pin waveforms (PC4/PC5 keep their port values), slee
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from .common import NEVER, schedule
+from .jit import inner
 from .regs import S_TWI, TWAR, TWBR, TWCR, TWDR, TWSR
 
 TWINT, TWEA, TWSTA, TWSTO, TWWC, TWEN, TWIE = 0x80, 0x40, 0x20, 0x10, 0x08, 0x04, 0x01
@@ -39,7 +39,7 @@ W_STATUS = S_TWI + 2  # status code when it completes
 W_BUS = S_TWI + 3  # 1 while this master holds the bus (START sent, no STOP yet)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _sync(data, st, cycle):
     due = st[W_DUE]
     if due > cycle:
@@ -62,7 +62,7 @@ def _sync(data, st, cycle):
     return NEVER
 
 
-@njit(cache=True, nogil=True)
+@inner
 def twi_reset(data, st, cycle):
     data[TWSR] = ST_IDLE
     data[TWDR] = 0xFF
@@ -72,13 +72,13 @@ def twi_reset(data, st, cycle):
     st[W_BUS] = 0
 
 
-@njit(cache=True, nogil=True)
+@inner
 def twi_read(data, st, addr, cycle):
     _sync(data, st, cycle)
     return np.int64(data[addr])
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _begin(data, st, value, cycle):
     """Start what a TWCR write asks for (TWINT is clear, TWEN set, nothing in progress)."""
     ps = np.int64(data[TWSR]) & 3  # SCL period: 16 + 2 * TWBR * 4^TWPS (22.5.2)
@@ -116,7 +116,7 @@ def _begin(data, st, value, cycle):
     st[W_DUE] = cycle + 9 * period
 
 
-@njit(cache=True, nogil=True)
+@inner
 def twi_write(data, st, addr, value, cycle, pinlog, uartlog):
     _sync(data, st, cycle)
     if addr == TWCR:
@@ -146,7 +146,7 @@ def twi_write(data, st, addr, value, cycle, pinlog, uartlog):
     return True
 
 
-@njit(cache=True, nogil=True)
+@inner
 def twi_update(data, st, cycle, pinlog, uartlog):
     if cycle < st[W_DUE]:
         return st[W_DUE]

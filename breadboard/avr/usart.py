@@ -35,10 +35,10 @@ UDRE0 is set (both KEEP); TX complete is cleared on vector entry or by writing o
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from . import pins
 from .common import NEVER, schedule
+from .jit import inner
 from .regs import (
     F_CPU,
     RX_QUEUE_LEN,
@@ -88,7 +88,7 @@ U_RX_SINCE = S_USART + 15  # cycle RXEN0 was last set; NEVER while it is clear
 U_PY_MARK = S_USART + 31  # reserved for Mcu's Python side; the kernel never touches it
 
 
-@njit(cache=True, nogil=True)
+@inner
 def frame_format(data):
     """(cycles per bit, data bits, parity bits, stop bits) from UBRR0, U2X0, UCSR0B/C.
 
@@ -100,7 +100,7 @@ def frame_format(data):
     return bitc, nd, (c >> 5) & 1, 2 if c & USBS else 1
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _rx_flags(data, st):
     """RXC0, FE0, UPE0 and RXB80 from the oldest unread frame."""
     a = np.int64(data[UCSR0A]) & ~(RXC | FE | UPE)
@@ -117,7 +117,7 @@ def _rx_flags(data, st):
     data[UCSR0B] = b
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _rx_sync(data, st, cycle):
     """Receive every queued frame complete at ``cycle``; return the next completion."""
     head = st[S_RX_HEAD]
@@ -151,7 +151,7 @@ def _rx_sync(data, st, cycle):
     return nxt
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _own_txd(data, st, pinlog, own, cycle):
     """The transmitter takes PD1 (forced output, idle high) or gives it back; in the order
     that makes no zero-width glitch on the pin."""
@@ -165,7 +165,7 @@ def _own_txd(data, st, pinlog, own, cycle):
     st[U_TX_OWN] = 1 if own else 0
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _tx_start(data, st, value, cycle, uartlog):
     """The shift register takes ``value``; its start bit begins at ``cycle``."""
     bitc, nd, parity, stop = frame_format(data)
@@ -195,7 +195,7 @@ def _tx_start(data, st, value, cycle, uartlog):
     st[S_UART_N] = k + 1
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _tx_sync(data, st, cycle, pinlog, uartlog, room):
     """Process transmitter events due at or before ``cycle`` in time order; return the next
     (the first unprocessed one if a log has fewer than ``room`` free rows)."""
@@ -249,7 +249,7 @@ def _tx_sync(data, st, cycle, pinlog, uartlog, room):
     return t
 
 
-@njit(cache=True, nogil=True)
+@inner
 def usart_reset(data, st, cycle):
     """Reset values (UDRE0 set, 8N1) and an idle transmitter and receiver."""
     data[UCSR0A] = UDRE
@@ -266,7 +266,7 @@ def usart_reset(data, st, cycle):
     st[S_OVR_IN + PORT_D] &= ~(np.int64(1) << RXD_BIT)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def usart_read(data, st, addr, cycle):
     """UDR0 pops the oldest received frame; UCSR0A shows flags due at ``cycle``."""
     _rx_sync(data, st, cycle)
@@ -287,7 +287,7 @@ def usart_read(data, st, addr, cycle):
     return v
 
 
-@njit(cache=True, nogil=True)
+@inner
 def usart_write(data, st, addr, value, cycle, pinlog, uartlog):
     _rx_sync(data, st, cycle)
     _tx_sync(data, st, cycle, pinlog, uartlog, np.int64(2))
@@ -335,7 +335,7 @@ def usart_write(data, st, addr, value, cycle, pinlog, uartlog):
     return True
 
 
-@njit(cache=True, nogil=True)
+@inner
 def usart_update(data, st, cycle, pinlog, uartlog):
     due = st[U_TX_DUE]
     if cycle >= due:

@@ -24,9 +24,9 @@ runs in reset mode with the 16 ms time-out. The watchdog runs in every sleep mod
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from .common import NEVER, schedule
+from .jit import inner
 from .regs import MCUSR, RESET_WATCHDOG, S_RESET_REQ, S_WDT, WDTCSR
 
 # Fields of the watchdog's block in ``st``
@@ -42,13 +42,13 @@ WDRF = 0x08
 BASE_TIMEOUT = 256_000
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _period(reg):
     wdp = (reg & 7) | ((reg >> 2) & 8)
     return np.int64(BASE_TIMEOUT) << min(wdp, 9)
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _fix_wdie(data, st):
     """WDIF set by a time-out has gone without a WDTCSR write: the vector was executed; with
     WDE = 1 that clears WDIE too (interrupt and system reset mode)."""
@@ -60,7 +60,7 @@ def _fix_wdie(data, st):
                 data[WDTCSR] = reg & ~WDIE
 
 
-@njit(cache=True, nogil=True)
+@inner
 def _reschedule(data, st, cycle, was_running):
     reg = np.int64(data[WDTCSR])
     if reg & (WDE | WDIE) == 0:
@@ -72,7 +72,7 @@ def _reschedule(data, st, cycle, was_running):
     st[W_NEXT] = nxt if nxt > cycle else cycle  # a shorter time-out may expire at once
 
 
-@njit(cache=True, nogil=True)
+@inner
 def wdt_reset(data, st, cycle):
     st[W_CE_UNTIL] = -1
     st[W_IF_OWN] = 0
@@ -85,7 +85,7 @@ def wdt_reset(data, st, cycle):
         st[W_NEXT] = NEVER
 
 
-@njit(cache=True, nogil=True)
+@inner
 def wdt_kick(data, st, cycle):
     """WDR: restart the count."""
     st[W_BASE] = cycle
@@ -93,7 +93,7 @@ def wdt_kick(data, st, cycle):
         st[W_NEXT] = cycle + _period(np.int64(data[WDTCSR]))
 
 
-@njit(cache=True, nogil=True)
+@inner
 def wdt_read(data, st, addr, cycle):
     _fix_wdie(data, st)
     if cycle > st[W_CE_UNTIL]:
@@ -101,7 +101,7 @@ def wdt_read(data, st, addr, cycle):
     return np.int64(data[addr])
 
 
-@njit(cache=True, nogil=True)
+@inner
 def wdt_write(data, st, addr, value, cycle, pinlog, uartlog):
     _fix_wdie(data, st)
     old = np.int64(data[WDTCSR])
@@ -133,7 +133,7 @@ def wdt_write(data, st, addr, value, cycle, pinlog, uartlog):
     return True
 
 
-@njit(cache=True, nogil=True)
+@inner
 def wdt_update(data, st, cycle, pinlog, uartlog):
     if cycle > st[W_CE_UNTIL] and np.int64(data[WDTCSR]) & WDCE:
         data[WDTCSR] = np.int64(data[WDTCSR]) & ~WDCE

@@ -1,0 +1,86 @@
+"""How a kernel function is compiled: two numba decorators over one lean compiler pipeline.
+
+Every kernel function is cached on disk (``cache=True``, see ``_cache``) and releases the GIL.
+They differ in who calls them:
+
+- ``entry``: Python calls it (``Mcu``), so numba builds a CPython wrapper for it (not the
+  C-callable wrapper, which only first-class function use needs).
+- ``inner``: only other kernel functions call it. It gets neither the CPython wrapper nor the
+  C-callable wrapper, which takes about a fifth off the first-run compile (measured: 31.8 s ->
+  26.3 s for the whole kernel). Python must never call one: without the wrapper the call
+  crashes the interpreter. Only ``Mcu`` calls kernels (a test checks it calls entries only);
+  tests that need to reach an inner function go through ``door``.
+
+Both compile through ``KernelCompiler``: numba's own nopython pipeline without the passes that
+serve language features the kernel does not use (``with`` blocks, closures, inlinable and
+overloaded-inline functions, ``literally``/``literal_unroll``, literal propagation, and the
+IR rewrites). Numba's typing and lowering are the same; the first-run compile takes about 15 %
+less (median of three cold compiles, one process: 27.9 s -> 23.1 s).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from numba import njit
+from numba.core import typed_passes, untyped_passes
+from numba.core.compiler import CompilerBase, DefaultPassBuilder
+from numba.core.compiler_machinery import PassManager
+
+#: Passes of numba's nopython pipeline that the kernel's code never needs.
+_UNUSED_PASSES = tuple(
+    cls
+    for module, name in (
+        (untyped_passes, "WithLifting"),
+        (untyped_passes, "InlineClosureLikes"),
+        (untyped_passes, "MakeFunctionToJitFunction"),
+        (untyped_passes, "InlineInlinables"),
+        (untyped_passes, "FindLiterallyCalls"),
+        (untyped_passes, "LiteralUnroll"),
+        (untyped_passes, "LiteralPropagationSubPipelinePass"),
+        (typed_passes, "InlineOverloads"),
+    )
+    if (cls := getattr(module, name, None)) is not None
+)
+
+
+class KernelCompiler(CompilerBase):
+    """numba's nopython pipeline minus ``_UNUSED_PASSES`` and the IR rewrites."""
+
+    def define_pipelines(self) -> list[PassManager]:
+        self.state.flags.no_rewrites = True
+        default = DefaultPassBuilder.define_nopython_pipeline(self.state)
+        lean = PassManager("breadboard kernel")
+        for pass_class, description in default.passes:
+            if pass_class not in _UNUSED_PASSES:
+                lean.add_pass(pass_class, description)
+        lean.finalize()
+        return [lean]
+
+
+entry = njit(cache=True, nogil=True, no_cfunc_wrapper=True, pipeline_class=KernelCompiler)
+inner = njit(
+    cache=True,
+    nogil=True,
+    no_cpython_wrapper=True,
+    no_cfunc_wrapper=True,
+    pipeline_class=KernelCompiler,
+)
+
+
+@cache
+def door(fn):  # noqa: ANN001, ANN201 (numba dispatchers carry no useful annotation)
+    """A Python-callable door to an ``inner`` kernel function (for tests and debugging).
+
+    One door per function; it is compiled on first use for the argument types it gets and is
+    not kept in the disk cache.
+    """
+
+    @njit(nogil=True)
+    def call(*args):  # noqa: ANN002, ANN202
+        return fn(*args)
+
+    return call
+
+
+__all__ = ["entry", "inner", "door", "KernelCompiler"]
