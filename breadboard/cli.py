@@ -16,6 +16,7 @@ from .sim import (
     FirmwareError,
     Simulation,
     format_time,
+    kernel_compile_helper,
     parse_time,
     warm_up,
     write_vcd,
@@ -252,13 +253,17 @@ def _print_summary(s: dict) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--kernel-compile-helper"]:
+        return kernel_compile_helper()  # the packaged app's compile helper (breadboard.avr.warm)
     if argv and argv[0] == "run":
         return run_command(build_parser().parse_args(argv), started)
     args = build_app_parser().parse_args(argv)
     if args.warm_cache:
-        start = time.perf_counter()
-        warm_up()
-        print(f"simulator ready ({time.perf_counter() - start:.1f} s)")
+        report = warm_up()
+        how = "loaded from the cache"
+        if report["cold"]:
+            how = "compiled on two cores" if report["helper"] else "compiled"
+        print(f"simulator ready ({report['seconds']:.1f} s, {how})")
         return EXIT_OK
     if args.smoke_test is not None:
         return smoke_app(args.example, args.smoke_test)

@@ -60,6 +60,7 @@ from .regs import (
     UART_LOG_COLS,
 )
 from .usart import U_PY_MARK, serial_format
+from .warm import ensure_loaded
 
 FLASH_WORDS = isa.FLASH_WORDS
 
@@ -73,6 +74,7 @@ class Mcu:
     """
 
     def __init__(self, flash: np.ndarray | None = None, log_size: int = 1 << 16) -> None:
+        ensure_loaded()  # the first Mcu of a process loads the kernel (compiles a cold cache)
         self.flash = np.full(FLASH_WORDS, 0xFFFF, dtype=np.uint16)
         self.data = np.zeros(DATA_ALLOC, dtype=np.uint8)
         # The EEPROM lives in the kernel's data array (above the chip's address space), erased.
@@ -426,9 +428,4 @@ class Mcu:
         return rows
 
 
-def warm_up() -> None:
-    """Load (or compile) the jitted kernel now, so the first real run starts at full speed."""
-    Mcu().run(0)
-
-
-__all__ = ["Mcu", "NEVER", "warm_up"]
+__all__ = ["Mcu", "NEVER"]

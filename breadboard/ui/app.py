@@ -12,10 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
-from ..sim import KERNEL_CACHE_DIR, warm_up
+from ..sim import kernel_ready, warm_up
 from .resources import resource_path
-
-READY_MARKER = "ready"
 
 
 def warm_command() -> list[str]:
@@ -25,22 +23,13 @@ def warm_command() -> list[str]:
     return [sys.executable, "-m", "breadboard", "--warm-cache"]
 
 
-def mark_cache_ready() -> None:
-    Path(KERNEL_CACHE_DIR).mkdir(parents=True, exist_ok=True)
-    (Path(KERNEL_CACHE_DIR) / READY_MARKER).write_text("compiled\n")
-
-
-def cache_ready() -> bool:
-    return (Path(KERNEL_CACHE_DIR) / READY_MARKER).exists()
-
-
 def prepare_kernel(app: QApplication) -> bool:
     """Compile the simulator on the first launch, behind a progress dialog.
 
     numba holds the GIL while it compiles, so the compile runs in a child process while this
     one keeps the dialog alive; then the cached kernel loads here in a fraction of a second.
     """
-    if not cache_ready():
+    if not kernel_ready():
         dialog = QProgressDialog(
             "Preparing the simulator (first launch only)…\nCompiling the ATmega328P core.",
             "",
@@ -67,7 +56,6 @@ def prepare_kernel(app: QApplication) -> bool:
             QMessageBox.critical(None, "breadboard", f"The simulator could not be prepared:\n{out}")
             return False
     warm_up()
-    mark_cache_ready()
     return True
 
 
@@ -130,11 +118,11 @@ def smoke_test(example: str, seconds: float, timeout: float = SMOKE_TIMEOUT) -> 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("breadboard")
     app.setOrganizationName("breadboard")
-    compiled = not cache_ready()
+    compiled = not kernel_ready()
     if not prepare_kernel(app):
         print("smoke-test: the simulator could not be prepared", file=sys.stderr)
         return 1
-    kernel_ready = time.monotonic()
+    kernel_at = time.monotonic()
     from .main_window import MainWindow
 
     with tempfile.TemporaryDirectory(prefix="breadboard-smoke-") as tmp:
@@ -174,7 +162,7 @@ def smoke_test(example: str, seconds: float, timeout: float = SMOKE_TIMEOUT) -> 
         print(
             f"smoke-test example={example} simulated_s={snap.seconds:.3f} "
             f"status={snap.status.replace(' ', '_')} wall_s={done - t0:.2f} "
-            f"compiled={'yes' if compiled else 'no'} kernel_ready_s={kernel_ready - t0:.2f} "
+            f"compiled={'yes' if compiled else 'no'} kernel_ready_s={kernel_at - t0:.2f} "
             f"window_shown_s={shown - t0:.2f} window_cpu_s={shown_cpu:.2f} first_cycle_s={first} "
             f"from={'process' if age is not None else 'call'} result={'ok' if ok else 'FAIL'}",
             flush=True,

@@ -1,0 +1,174 @@
+"""Compiling the kernel: entry and inner functions, and the two-process cold compile
+(breadboard/avr/jit.py, breadboard/avr/warm.py)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from numba.core.registry import CPUDispatcher
+
+import breadboard.avr as avr
+from breadboard.avr import jit, mcu, warm
+from breadboard.cli import main
+
+AVR = Path(avr.__file__).parent
+NO_JIT = os.environ.get("NUMBA_DISABLE_JIT") == "1"
+
+
+def _kernel_functions() -> dict[str, CPUDispatcher]:
+    found = {}
+    for path in sorted(AVR.glob("*.py")):
+        module = __import__(f"breadboard.avr.{path.stem}", fromlist=["_"])
+        for name, obj in vars(module).items():
+            if isinstance(obj, CPUDispatcher) and obj.py_func.__module__ == module.__name__:
+                found[f"{path.stem}.{name}"] = obj
+    return found
+
+
+def _is_entry(fn: CPUDispatcher) -> bool:
+    return not fn.targetoptions.get("no_cpython_wrapper", False)
+
+
+@pytest.mark.skipif(NO_JIT, reason="needs numba dispatchers")
+def test_every_kernel_function_is_compiled_through_the_kernel_compiler():
+    """Each jitted function is an ``entry`` or an ``inner`` (cached, GIL released, lean
+    pipeline), none a plain @njit that would slip past these rules."""
+    functions = _kernel_functions()
+    assert len(functions) > 80
+    for name, fn in functions.items():
+        assert fn._compiler.pipeline_class is jit.KernelCompiler, name
+        assert fn._cache.__class__.__name__ == "FunctionCache", name  # cache=True
+        assert fn.targetoptions.get("nogil"), name
+
+
+@pytest.mark.skipif(NO_JIT, reason="needs numba dispatchers")
+def test_python_calls_only_entry_kernels():
+    """An inner function has no CPython wrapper: called from Python it would crash the
+    interpreter. Mcu is the only Python that calls kernels; every kernel it names is an entry."""
+    tree = ast.parse(Path(mcu.__file__).read_text(encoding="utf-8"))
+    called = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            obj = getattr(mcu, node.id, None)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            obj = getattr(getattr(mcu, node.value.id, None), node.attr, None)
+        else:
+            continue
+        if isinstance(obj, CPUDispatcher):
+            called.add(obj)
+    names = {f.py_func.__name__ for f in called}
+    assert {"run_slice", "chip_reset", "pending_vector", "refresh"} <= names
+    assert all(_is_entry(f) for f in called), sorted(f.py_func.__name__ for f in called)
+
+
+def test_a_python_door_reaches_an_inner_function():
+    from breadboard.avr import timers
+    from breadboard.avr.regs import TCNT0
+
+    m = mcu.Mcu()
+    read = jit.door(timers.timers_read)
+    assert read is jit.door(timers.timers_read)  # one door per function
+    assert int(read(m.data, m.st, TCNT0, 0)) == 0
+
+
+def test_the_stages_name_real_kernel_functions_with_one_signature_each():
+    seen = set()
+    for here, there in warm.STAGES:
+        for module, name, signature in here + there:
+            fn = getattr(__import__(f"breadboard.avr.{module}", fromlist=["_"]), name)
+            assert callable(fn), name
+            assert (module, name) not in seen, f"{module}.{name} is in two parts"
+            seen.add((module, name))
+            assert isinstance(signature, tuple)
+
+
+@pytest.mark.skipif(NO_JIT, reason="compiles the kernel")
+def test_a_cold_cache_is_compiled_on_two_processes_and_nothing_twice(tmp_path):
+    """From an empty cache, warm_up shares the compile with its helper stage by stage, every
+    function run_slice needs is taken from the cache as the stages compiled it (no second
+    signature, no recompile of the helper's part), and the next start loads it all."""
+    code = "import json; from breadboard.avr import warm_up; print(json.dumps(warm_up()))"
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+
+    def run() -> dict:
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600
+        )
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout.splitlines()[-1])
+
+    cold = run()
+    assert cold["cold"] and cold["helper"], cold
+    assert cold["compiled_twice"] == []
+    assert len(cold["stages"]) == len(warm.STAGES)
+    assert all(there is not None for _, there in cold["stages"])
+    assert (tmp_path / "cache" / warm.READY_MARKER).exists()
+    again = run()
+    assert not again["cold"] and not again["helper"]
+    assert again["seconds"] < cold["seconds"] / 3
+
+
+class _Stages:
+    """warm_up's side of the protocol with compile_part stubbed out (the kernel is loaded)."""
+
+    def __init__(self, monkeypatch, helper_code: str) -> None:
+        self.compiled = []
+        monkeypatch.setattr(warm, "kernel_ready", lambda: False)
+        monkeypatch.setattr(warm, "compile_part", self.compiled.append)
+        monkeypatch.setattr(warm, "_compiled_twice", lambda: [])
+        monkeypatch.setattr(warm, "helper_command", lambda: [sys.executable, "-c", helper_code])
+
+
+def test_warm_up_and_its_helper_meet_between_stages(monkeypatch):
+    helper = (
+        "import sys\n"
+        "for i in range(2):\n"
+        "    if i and not sys.stdin.readline(): sys.exit(1)\n"
+        "    print(f'{i + 1.5} s: stage {i + 1} compiled', flush=True)\n"
+    )
+    stages = _Stages(monkeypatch, helper)
+    report = warm.warm_up()
+    assert report["cold"] and report["helper"]
+    assert [there for _, there in report["stages"]] == [1.5, 2.5]
+    assert stages.compiled == [here for here, _ in warm.STAGES]
+
+
+def test_warm_up_goes_on_alone_when_the_helper_dies(monkeypatch):
+    stages = _Stages(monkeypatch, "import sys; sys.exit(3)")
+    report = warm.warm_up()
+    assert report["cold"] and not report["helper"]
+    assert report["stages"][0][1] is None
+    assert stages.compiled == [here for here, _ in warm.STAGES]
+
+
+def test_warm_up_goes_on_alone_when_the_helper_cannot_start(monkeypatch):
+    stages = _Stages(monkeypatch, "")
+    monkeypatch.setattr(warm, "helper_command", lambda: ["/nonexistent/breadboard-helper"])
+    report = warm.warm_up()
+    assert report["cold"] and not report["helper"] and report["stages"] == []
+    assert stages.compiled == []  # run_slice compiles whatever it needs itself
+
+
+def test_the_helper_compiles_its_part_of_each_stage_when_told(monkeypatch, capsys):
+    compiled = []
+    monkeypatch.setattr(warm, "compile_part", compiled.append)
+    monkeypatch.setattr(sys, "stdin", type("In", (), {"readline": lambda self: "next\n"})())
+    assert warm.helper_main() == 0
+    assert compiled == [there for _, there in warm.STAGES]
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(": ")[1] for line in lines] == ["stage 1 compiled", "stage 2 compiled"]
+
+
+def test_the_frozen_app_starts_its_helper_through_a_hidden_option(monkeypatch):
+    import breadboard.cli as cli
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert warm.helper_command() == [sys.executable, "--kernel-compile-helper"]
+    monkeypatch.setattr(cli, "kernel_compile_helper", lambda: 0)
+    assert main(["--kernel-compile-helper"]) == 0
