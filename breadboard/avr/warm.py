@@ -7,10 +7,12 @@ independent. On a cold cache ``warm_up`` starts one helper process and the two s
 tree in stages, both writing numba's disk cache and loading what the other compiled from it:
 
 1. the peripherals, module by module (each module's contract functions and all below them;
-   the modules barely share code, so little is compiled twice);
-2. the dispatchers: the helper ``io_write``, this process ``io_read``, ``update``, the
-   resets, interrupts and sleep;
-3. ``run_slice``, here.
+   the modules share little code: pins and two small helpers are compiled by both);
+2. the dispatchers and the loop: this process compiles ``update``, ``io_read``, the resets,
+   interrupts and sleep, in the order ``run_slice`` calls them; the helper compiles
+   ``io_write`` and then ``run_slice`` itself, whose untyped passes (about a second) run
+   while this process finishes, so that its typing finds each callee in the cache;
+3. this process loads ``run_slice`` from the cache.
 
 The processes meet between stages over the helper's stdin/stdout: one line each way. If the
 helper cannot start or dies, this process compiles what is missing itself, as a cold start
@@ -21,9 +23,11 @@ are none.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from importlib import import_module
 from pathlib import Path
 
@@ -40,6 +44,7 @@ _loaded = False  # this process has loaded (or compiled) run_slice through warm_
 
 _U8 = typeof(np.zeros(1, np.uint8))
 _U16 = typeof(np.zeros(1, np.uint16))
+_I32 = typeof(np.zeros(1, np.int32))
 _I64 = typeof(np.zeros(1, np.int64))
 _LOG = typeof(np.zeros((1, 1), np.int64))
 _i = types.int64
@@ -53,6 +58,7 @@ CONTRACT = {
     "update": (_U8, _I64, _i, _LOG, _LOG),
 }
 _PIN_CHANGE = (_U8, _I64, _i, _i, _i, _i)
+_NO_UPDATE = ("reset", "read", "write")  # sysctl has no timed events
 
 
 def _module(
@@ -74,8 +80,10 @@ STAGES: tuple[tuple[Part, Part], ...] = (
         + _module("wdt", ("wdt_kick", CONTRACT["reset"]))
         + _module("acomp")
         + _module("extint", ("extint_pin_change", _PIN_CHANGE))
-        + _module("sysctl", kinds=("reset", "read", "write"))
+        + _module("sysctl", ("wakes", (_i, _i)), ("wake_delay", (_i,)), kinds=_NO_UPDATE)
         + (
+            ("kernel", "pending_vector", (_U8, _I64)),
+            ("kernel", "spm", (_U8, _U16, _I64, _i, _i, _i)),
             ("pins", "refresh", (_U8, _I64, _LOG, _i, _i)),
             ("pins", "port_read", CONTRACT["read"]),
             ("pins", "port_write", (_U8, _I64, _LOG, _i, _i, _i)),
@@ -89,18 +97,17 @@ STAGES: tuple[tuple[Part, Part], ...] = (
         + _module("spi"),
     ),
     (
-        (
+        (  # in the order run_slice calls them: the helper types run_slice meanwhile
             ("periph", "chip_reset", (_U8, _I64, _i, _LOG, _i)),
-            ("kernel", "pending_vector", (_U8, _I64)),
-            ("periph", "io_read", (_U8, _I64, _i, _i, _i, _i)),
             ("periph", "update", CONTRACT["update"]),
-            ("periph", "sleep_enter", CONTRACT["reset"]),
             ("periph", "wake", CONTRACT["reset"]),
-            ("sysctl", "wakes", (_i, _i)),
-            ("sysctl", "wake_delay", (_i,)),
-            ("kernel", "spm", (_U8, _U16, _I64, _i, _i, _i)),
+            ("periph", "io_read", (_U8, _I64, _i, _i, _i, _i)),
+            ("periph", "sleep_enter", CONTRACT["reset"]),
         ),
-        (("periph", "io_write", (_U8, _I64, _i, _i, _i, _i, _i, _LOG, _LOG)),),
+        (
+            ("periph", "io_write", (_U8, _I64, _i, _i, _i, _i, _i, _LOG, _LOG)),
+            ("kernel", "run_slice", (_U8, _U16, _I32, _I32, _I32, _I64, _LOG, _LOG, _LOG, _i)),
+        ),
     ),
 )
 
@@ -125,15 +132,43 @@ def helper_command() -> list[str]:
 
 
 def helper_main() -> int:
-    """The helper process: compile its part of each stage, print a line when it is done,
-    and start the next stage when this process's parent writes a line."""
+    """The helper process: compile its part of each stage, report it on one line of JSON
+    (seconds since it started, and the stage functions it compiled that it should not have:
+    ``mismatched`` for a signature other than the stage's, ``raced`` for one of this
+    process's that was not in the cache yet), and go on when the parent writes a line."""
     start = time.perf_counter()
     for i, (_, part) in enumerate(STAGES):
         if i and not sys.stdin.readline():
             return 1  # the parent is gone
         compile_part(part)
-        print(f"{time.perf_counter() - start:.3f} s: stage {i + 1} compiled", flush=True)
+        report = {
+            "seconds": time.perf_counter() - start,
+            "stage": i + 1,
+            "mismatched": _mismatched(),
+            "raced": _compiled_here(here for here, _ in STAGES[1:]),
+        }
+        print(json.dumps(report), flush=True)
     return 0
+
+
+def _mismatched() -> list[str]:
+    """Stage functions this process compiled for argument types other than their stage's."""
+    return [
+        f"{module}.{name}"
+        for here, there in STAGES
+        for module, name, signature in here + there
+        if any(tuple(s) != signature for s in _function(module, name).signatures)
+    ]
+
+
+def _compiled_here(parts: Iterable[Part]) -> list[str]:
+    """Functions of ``parts`` this process compiled instead of loading them from the cache."""
+    return [
+        f"{module}.{name}"
+        for part in parts
+        for module, name, _ in part
+        if _function(module, name).stats.cache_misses
+    ]
 
 
 def kernel_ready() -> bool:
@@ -163,9 +198,11 @@ def warm_up(parallel: bool = True) -> dict:
     """Load the compiled kernel now (compiling it first on a cold cache), so the first real
     run starts at full speed. Returns what happened: ``seconds``, ``cold``, ``helper``
     (whether a helper process shared the compile to the end), ``stages`` (per stage, seconds
-    to this process's part done, and the helper's own seconds to its part done) and ``compiled_twice`` (kernel
-    functions compiled here although the stages had them compiled already; empty unless a
-    ``STAGES`` signature disagrees with a caller)."""
+    to this process's part done and the helper's own seconds to its part done),
+    ``compiled_twice`` (stage functions compiled for argument types other than their
+    stage's, or again although the other process had them: empty unless ``STAGES``
+    disagrees with the kernel's calls) and ``raced`` (functions of this process's part the
+    helper reached before they were in the cache and compiled itself: costs time only)."""
     from .mcu import Mcu
 
     start = time.perf_counter()
@@ -173,17 +210,18 @@ def warm_up(parallel: bool = True) -> dict:
     helper = _start_helper() if cold and parallel and not config.DISABLE_JIT else None
     used_helper = helper is not None
     stages = []  # per stage: (seconds to this process's part done, the helper's own seconds)
+    twice, raced = [], []
     if helper is not None:
         for i, (part, _) in enumerate(STAGES):
             compile_part(part)
             here = time.perf_counter() - start
-            if helper is None:
-                stages.append((here, None))
-                continue
-            line = helper.stdout.readline()  # the helper's part of this stage is in the cache
+            line = helper.stdout.readline() if helper is not None else ""
             if not line:
-                helper = None  # it died: whatever it did not compile gets compiled here
-            stages.append((here, float(line.split()[0]) if line else None))
+                helper = None  # gone: whatever it did not compile gets compiled here
+            theirs = json.loads(line) if line else {}
+            stages.append((here, theirs.get("seconds")))
+            twice += theirs.get("mismatched", [])
+            raced += theirs.get("raced", [])
             if helper is not None and i + 1 < len(STAGES):
                 helper.stdin.write("next\n")
                 helper.stdin.flush()
@@ -201,7 +239,8 @@ def warm_up(parallel: bool = True) -> dict:
         "cold": cold,
         "helper": used_helper,
         "stages": stages,
-        "compiled_twice": _compiled_twice() if used_helper else [],
+        "compiled_twice": sorted(set(twice + _compiled_twice())) if used_helper else [],
+        "raced": sorted(set(raced)) if used_helper else [],
     }
 
 
@@ -213,16 +252,9 @@ def ensure_loaded() -> None:
 
 
 def _compiled_twice() -> list[str]:
-    """Stage functions that were not taken as the stages compiled them: a second signature,
-    or (for the helper's) a compile here instead of a load from the cache."""
-    twice = []
-    for here, there in STAGES:
-        for part, theirs in ((here, False), (there, True)):
-            for module, name, _ in part:
-                fn = _function(module, name)
-                if len(fn.overloads) > 1 or (theirs and fn.stats.cache_misses):
-                    twice.append(f"{module}.{name}")
-    return twice
+    """Stage functions this process compiled for other argument types than their stage's,
+    or compiled although the helper had them in the cache."""
+    return _mismatched() + _compiled_here(there for _, there in STAGES)
 
 
 __all__ = [
