@@ -126,12 +126,13 @@ class _Stages:
         monkeypatch.setattr(warm, "helper_command", lambda: [sys.executable, "-c", helper_code])
 
 
-def test_warm_up_and_its_helper_meet_between_stages(monkeypatch):
+def test_warm_up_and_its_helper_meet_between_stages_and_other_output_is_ignored(monkeypatch):
     helper = (
         "import json, sys\n"
         "for i in range(2):\n"
         "    if i and not sys.stdin.readline(): sys.exit(1)\n"
         "    raced = ['periph.update'] if i else []\n"
+        "    print('something else on stdout', flush=True)\n"
         "    print(json.dumps({'seconds': i + 1.5, 'stage': i + 1, 'mismatched': [],\n"
         "                      'raced': raced}), flush=True)\n"
     )

@@ -1,8 +1,9 @@
 """Where numba keeps its compiled kernels.
 
 numba keys its disk cache per source file and does not notice when a jitted callee in another
-file changes, so the cache directory is named after a hash of every kernel source file and the
-package version: any change to the kernel gets a fresh directory. Set ``NUMBA_CACHE_DIR`` to
+file changes, so the cache directory is named after a hash of every kernel source file (all of
+this package but the Python drivers, ``DRIVERS``) and the package version: any change to the
+kernel gets a fresh directory. Set ``NUMBA_CACHE_DIR`` to
 override. This module must run before numba is imported.
 """
 

@@ -194,6 +194,18 @@ def _start_helper() -> subprocess.Popen | None:
         return None  # no second process: this one compiles everything
 
 
+def _read_report(helper: subprocess.Popen) -> dict | None:
+    """The helper's next report line, or None once it has exited (other output is skipped)."""
+    for line in helper.stdout:
+        try:
+            report = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(report, dict) and "stage" in report:
+            return report
+    return None
+
+
 def warm_up(parallel: bool = True) -> dict:
     """Load the compiled kernel now (compiling it first on a cold cache), so the first real
     run starts at full speed. Returns what happened: ``seconds``, ``cold``, ``helper``
@@ -212,19 +224,24 @@ def warm_up(parallel: bool = True) -> dict:
     stages = []  # per stage: (seconds to this process's part done, the helper's own seconds)
     twice, raced = [], []
     if helper is not None:
-        for i, (part, _) in enumerate(STAGES):
-            compile_part(part)
-            here = time.perf_counter() - start
-            line = helper.stdout.readline() if helper is not None else ""
-            if not line:
-                helper = None  # gone: whatever it did not compile gets compiled here
-            theirs = json.loads(line) if line else {}
-            stages.append((here, theirs.get("seconds")))
-            twice += theirs.get("mismatched", [])
-            raced += theirs.get("raced", [])
-            if helper is not None and i + 1 < len(STAGES):
-                helper.stdin.write("next\n")
-                helper.stdin.flush()
+        try:
+            for i, (part, _) in enumerate(STAGES):
+                compile_part(part)
+                here = time.perf_counter() - start
+                theirs = _read_report(helper) if helper is not None else None
+                if theirs is None:
+                    helper = None  # gone: whatever it did not compile gets compiled here
+                    theirs = {}
+                stages.append((here, theirs.get("seconds")))
+                twice += theirs.get("mismatched", [])
+                raced += theirs.get("raced", [])
+                if helper is not None and i + 1 < len(STAGES):
+                    helper.stdin.write("next\n")
+                    helper.stdin.flush()
+        except BaseException:
+            if helper is not None:
+                helper.kill()
+            raise
         if helper is not None:
             helper.stdin.close()
             used_helper = helper.wait() == 0
