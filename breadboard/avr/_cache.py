@@ -3,8 +3,8 @@
 numba keys its disk cache per source file and does not notice when a jitted callee in another
 file changes, so the cache directory is named after a hash of every kernel source file (all of
 this package but the Python drivers, ``DRIVERS``) and the package version: any change to the
-kernel gets a fresh directory. Set ``NUMBA_CACHE_DIR`` to
-override. This module must run before numba is imported.
+kernel gets a fresh directory. Set ``NUMBA_CACHE_DIR`` to override. This module must run
+before numba is imported.
 """
 
 from __future__ import annotations
