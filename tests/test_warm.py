@@ -178,3 +178,31 @@ def test_the_frozen_app_starts_its_helper_through_a_hidden_option(monkeypatch):
     assert warm.helper_command() == [sys.executable, "--kernel-compile-helper"]
     monkeypatch.setattr(cli, "kernel_compile_helper", lambda: 0)
     assert main(["--kernel-compile-helper"]) == 0
+
+
+def test_caches_of_kernel_versions_unused_for_a_month_are_removed(tmp_path, monkeypatch):
+    from breadboard.avr import _cache
+
+    monkeypatch.setattr(_cache, "user_cache_root", lambda: tmp_path)
+    now = 1_000_000_000.0
+    month = _cache.STALE_SECONDS
+
+    def kernel(name: str, used: float | None, made: float) -> Path:
+        path = tmp_path / name
+        path.mkdir()
+        if used is not None:
+            (path / "ready").write_text("compiled\n")
+            os.utime(path / "ready", (used, used))
+        os.utime(path, (made, made))
+        return path
+
+    current = kernel("numba-" + "a" * 16, now, now)
+    old = kernel("numba-" + "b" * 16, now - month - 60, now - 2 * month)
+    recent = kernel("numba-" + "c" * 16, now - 60, now - 2 * month)
+    broken = kernel("numba-" + "d" * 16, None, now - month - 60)
+    fresh_broken = kernel("numba-" + "e" * 16, None, now - 60)
+    other = kernel("numba-mine", None, now - 2 * month)
+    removed = _cache.prune_stale(str(current), "ready", now=now)
+    assert sorted(removed) == sorted([old, broken])
+    assert all(p.exists() for p in (current, recent, fresh_broken, other))
+    assert _cache.prune_stale(str(tmp_path / "elsewhere" / ("numba-" + "a" * 16)), "ready") == []

@@ -46,3 +46,36 @@ def configure() -> str:
     if "NUMBA_CACHE_DIR" not in os.environ:
         os.environ["NUMBA_CACHE_DIR"] = str(user_cache_root() / f"numba-{kernel_hash()}")
     return os.environ["NUMBA_CACHE_DIR"]
+
+
+#: A kernel directory nobody has loaded for this long is removed after the next compile.
+STALE_SECONDS = 30 * 24 * 3600
+
+
+def prune_stale(current: str, marker: str, now: float | None = None) -> list[Path]:
+    """Remove the cache directories of other kernel versions (``numba-<hash>`` beside
+    ``current`` in breadboard's own cache root) whose ready ``marker`` was last touched more
+    than ``STALE_SECONDS`` ago, or that never got one (an interrupted compile) and are older
+    than that. Each is a few MB and an upgrade leaves the old one behind. Returns what went.
+    """
+    import re
+    import shutil
+    import time
+
+    current_path = Path(current)
+    if current_path.parent != user_cache_root():
+        return []  # a cache the user chose: not ours to tidy
+    limit = (time.time() if now is None else now) - STALE_SECONDS
+    removed = []
+    for path in current_path.parent.glob("numba-*"):
+        if path == current_path or not re.fullmatch(r"numba-[0-9a-f]{16}", path.name):
+            continue
+        stamp = path / marker
+        try:
+            used = (stamp if stamp.exists() else path).stat().st_mtime
+        except OSError:
+            continue
+        if used < limit:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed

@@ -176,11 +176,15 @@ def kernel_ready() -> bool:
     return (Path(_cache.configure()) / READY_MARKER).exists()
 
 
-def _mark_ready() -> None:
+def _mark_ready(cold: bool) -> None:
+    """Write (or touch: it dates the last use) the ready marker; after a compile, remove the
+    caches of kernel versions unused for a month."""
     path = Path(_cache.configure())
     try:
         path.mkdir(parents=True, exist_ok=True)
         (path / READY_MARKER).write_text("compiled\n")
+        if cold:
+            _cache.prune_stale(str(path), READY_MARKER)
     except OSError:
         pass  # a read-only cache still works; the next start compiles on two cores again
 
@@ -250,7 +254,7 @@ def warm_up(parallel: bool = True) -> dict:
     global _loaded
     _loaded = True  # set first: Mcu() below calls ensure_loaded
     Mcu().run(0)
-    _mark_ready()
+    _mark_ready(cold)
     return {
         "seconds": time.perf_counter() - start,
         "cold": cold,
