@@ -8,11 +8,10 @@ tree in stages, both writing numba's disk cache and loading what the other compi
 
 1. the peripherals, module by module (each module's contract functions and all below them;
    the modules share little code: pins and two small helpers are compiled by both);
-2. the dispatchers and the loop: this process compiles ``update``, ``io_read``, the resets,
-   interrupts and sleep, in the order ``run_slice`` calls them; the helper compiles
-   ``io_write`` and then ``run_slice`` itself, whose untyped passes (about a second) run
-   while this process finishes, so that its typing finds each callee in the cache;
-3. this process loads ``run_slice`` from the cache.
+2. the dispatchers and the loop: the helper compiles ``update``, ``io_read``, the resets,
+   interrupts and sleep, in the order ``run_slice`` calls them, while this process compiles
+   ``io_write`` and then ``run_slice``, whose untyped passes (about a second) take the time
+   the helper needs to put each callee in the cache before the typing asks for it.
 
 The processes meet between stages over the helper's stdin/stdout: one line each way. If the
 helper cannot start or dies, this process compiles what is missing itself, as a cold start
@@ -76,7 +75,6 @@ STAGES: tuple[tuple[Part, Part], ...] = (
     (
         _module("usart")
         + _module("adc", ("adc_sleep", CONTRACT["reset"]))
-        + _module("eeprom")
         + _module("wdt", ("wdt_kick", CONTRACT["reset"]))
         + _module("acomp")
         + _module("extint", ("extint_pin_change", _PIN_CHANGE))
@@ -94,19 +92,20 @@ STAGES: tuple[tuple[Part, Part], ...] = (
             ("timers_clock", (_U8, _I64, _i, _b)),
         )
         + _module("twi")
-        + _module("spi"),
+        + _module("spi")
+        + _module("eeprom"),
     ),
     (
-        (  # in the order run_slice calls them: the helper types run_slice meanwhile
+        (
+            ("periph", "io_write", (_U8, _I64, _i, _i, _i, _i, _i, _LOG, _LOG)),
+            ("kernel", "run_slice", (_U8, _U16, _I32, _I32, _I32, _I64, _LOG, _LOG, _LOG, _i)),
+        ),
+        (  # in the order run_slice calls them: this process types run_slice meanwhile
             ("periph", "chip_reset", (_U8, _I64, _i, _LOG, _i)),
             ("periph", "update", CONTRACT["update"]),
             ("periph", "wake", CONTRACT["reset"]),
             ("periph", "io_read", (_U8, _I64, _i, _i, _i, _i)),
             ("periph", "sleep_enter", CONTRACT["reset"]),
-        ),
-        (
-            ("periph", "io_write", (_U8, _I64, _i, _i, _i, _i, _i, _LOG, _LOG)),
-            ("kernel", "run_slice", (_U8, _U16, _I32, _I32, _I32, _I64, _LOG, _LOG, _LOG, _i)),
         ),
     ),
 )
@@ -134,8 +133,8 @@ def helper_command() -> list[str]:
 def helper_main() -> int:
     """The helper process: compile its part of each stage, report it on one line of JSON
     (seconds since it started, and the stage functions it compiled that it should not have:
-    ``mismatched`` for a signature other than the stage's, ``raced`` for one of this
-    process's that was not in the cache yet), and go on when the parent writes a line."""
+    ``mismatched`` for a signature other than the stage's, ``raced`` for one of the parent's
+    part that was not in the cache yet), and go on when the parent writes a line."""
     start = time.perf_counter()
     for i, (_, part) in enumerate(STAGES):
         if i and not sys.stdin.readline():
@@ -217,8 +216,8 @@ def warm_up(parallel: bool = True) -> dict:
     to this process's part done and the helper's own seconds to its part done),
     ``compiled_twice`` (stage functions compiled for argument types other than their
     stage's, or again although the other process had them: empty unless ``STAGES``
-    disagrees with the kernel's calls) and ``raced`` (functions of this process's part the
-    helper reached before they were in the cache and compiled itself: costs time only)."""
+    disagrees with the kernel's calls) and ``raced`` (functions of one process's part that
+    the other needed before they were in the cache and compiled itself: costs time only)."""
     from .mcu import Mcu
 
     start = time.perf_counter()
@@ -260,8 +259,10 @@ def warm_up(parallel: bool = True) -> dict:
         "cold": cold,
         "helper": used_helper,
         "stages": stages,
-        "compiled_twice": sorted(set(twice + _compiled_twice())) if used_helper else [],
-        "raced": sorted(set(raced)) if used_helper else [],
+        "compiled_twice": sorted(set(twice + _mismatched())) if used_helper else [],
+        "raced": sorted(set(raced + _compiled_here(t for _, t in STAGES[1:])))
+        if used_helper
+        else [],
     }
 
 
@@ -270,12 +271,6 @@ def ensure_loaded() -> None:
     two cores by whichever caller comes first."""
     if not _loaded:
         warm_up()
-
-
-def _compiled_twice() -> list[str]:
-    """Stage functions this process compiled for other argument types than their stage's,
-    or compiled although the helper had them in the cache."""
-    return _mismatched() + _compiled_here(there for _, there in STAGES)
 
 
 __all__ = [
