@@ -122,7 +122,8 @@ class _Stages:
         self.compiled = []
         monkeypatch.setattr(warm, "kernel_ready", lambda: False)
         monkeypatch.setattr(warm, "compile_part", self.compiled.append)
-        monkeypatch.setattr(warm, "_compiled_twice", lambda: [])
+        monkeypatch.setattr(warm, "_mismatched", lambda: [])
+        monkeypatch.setattr(warm, "_compiled_here", lambda parts: [])
         monkeypatch.setattr(warm, "helper_command", lambda: [sys.executable, "-c", helper_code])
 
 
