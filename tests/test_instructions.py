@@ -1614,3 +1614,14 @@ def test_isa_cycles_and_words_match_the_manual():
         want = next((c for c, names in MANUAL_TIMING.items() if ins.name in names), 1)
         assert ins.cycles == want, ins.name
         assert ins.words == (2 if ins.name in TWO_WORD else 1), ins.name
+
+
+def test_every_defined_instruction_has_a_handler_group():
+    """run_slice dispatches on kernel.GROUP: an instruction left in group 0 would halt as an
+    undefined word."""
+    from breadboard.avr import kernel
+
+    for ins in isa.INSTRUCTIONS:
+        group = int(kernel.GROUP[ins.id])
+        assert (group == kernel.G_HALT) == (ins.name == "UNDEFINED"), ins.name
+    assert kernel.GROUP[kernel.OP_OUTSIDE] == kernel.G_HALT
