@@ -120,6 +120,7 @@ class _Stages:
 
     def __init__(self, monkeypatch, helper_code: str) -> None:
         self.compiled = []
+        monkeypatch.setattr(warm.config, "DISABLE_JIT", False)  # the protocol, not the compile
         monkeypatch.setattr(warm, "kernel_ready", lambda: False)
         monkeypatch.setattr(warm, "compile_part", self.compiled.append)
         monkeypatch.setattr(warm, "_mismatched", lambda: [])
