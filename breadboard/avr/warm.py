@@ -156,18 +156,22 @@ def _mismatched() -> list[str]:
         f"{module}.{name}"
         for here, there in STAGES
         for module, name, signature in here + there
-        if any(tuple(s) != signature for s in _function(module, name).signatures)
+        if any(tuple(s) != signature for s in _dispatcher_signatures(module, name))
     ]
 
 
 def _compiled_here(parts: Iterable[Part]) -> list[str]:
     """Functions of ``parts`` this process compiled instead of loading them from the cache."""
-    return [
-        f"{module}.{name}"
-        for part in parts
-        for module, name, _ in part
-        if _function(module, name).stats.cache_misses
-    ]
+    return [f"{m}.{n}" for part in parts for m, n, _ in part if _cache_misses(m, n)]
+
+
+def _dispatcher_signatures(module: str, name: str) -> list:
+    return getattr(_function(module, name), "signatures", [])  # none with NUMBA_DISABLE_JIT
+
+
+def _cache_misses(module: str, name: str) -> int:
+    stats = getattr(_function(module, name), "stats", None)  # none with NUMBA_DISABLE_JIT
+    return sum(stats.cache_misses.values()) if stats is not None else 0
 
 
 def kernel_ready() -> bool:
