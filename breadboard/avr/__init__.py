@@ -1,7 +1,8 @@
 """The ATmega328P: numba kernels over numpy arrays, driven through one class, ``Mcu``.
 
 This package is the only one that imports numba. Importing it points numba's cache at a
-directory keyed on the kernel's sources (see ``_cache``).
+directory keyed on the kernel's sources (see ``_cache``); the first ``Mcu`` of a process loads
+the compiled kernel from there, or compiles it on two cores (see ``warm``).
 """
 
 from ._cache import configure as _configure_cache
