@@ -213,7 +213,7 @@ def _read_report(helper: subprocess.Popen) -> dict | None:
     return None
 
 
-def warm_up(parallel: bool = True) -> dict:
+def warm_up() -> dict:
     """Load the compiled kernel now (compiling it first on a cold cache), so the first real
     run starts at full speed. Returns what happened: ``seconds``, ``cold``, ``helper``
     (whether a helper process shared the compile to the end), ``stages`` (per stage, seconds
@@ -226,7 +226,7 @@ def warm_up(parallel: bool = True) -> dict:
 
     start = time.perf_counter()
     cold = not kernel_ready()
-    helper = _start_helper() if cold and parallel and not config.DISABLE_JIT else None
+    helper = _start_helper() if cold and not config.DISABLE_JIT else None
     used_helper = helper is not None
     stages = []  # per stage: (seconds to this process's part done, the helper's own seconds)
     twice, raced = [], []
