@@ -42,8 +42,10 @@ from .regs import (
     S_INSTRUCTIONS,
     S_IRQ_DEPTH,
     S_IRQ_N,
+    S_LEVELS_AT,
     S_PC,
     S_PERIPH_NEXT,
+    S_PIN_DIRTY,
     S_PIN_N,
     S_RX_HEAD,
     S_RX_QUEUE,
@@ -281,6 +283,10 @@ class Mcu:
             else:
                 self.st[S_EXT_LEVEL + port] &= ~mask
         cycle = self.cycle if at is None else min(int(at), self.cycle)
+        if (int(self.st[S_PIN_DIRTY]) >> port) & 1 and int(self.st[S_LEVELS_AT + port]) != cycle:
+            # A change at another cycle is still on its way to the edge detectors (INT0/1,
+            # PCINT, ICP1, T0/T1): let them see it first, or its edge would be lost.
+            self.run(self.cycle)
         pins.refresh(self.data, self.st, self.pin_log, port, np.int64(cycle))
         self.st[S_PERIPH_NEXT] = 0
 

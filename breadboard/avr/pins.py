@@ -25,6 +25,8 @@ from .regs import (
     S_LEVELS,
     S_LEVELS_AT,
     S_LEVELS_PREV,
+    S_LEVELS_PREV2,
+    S_LEVELS_PREV_AT,
     S_OVR_DDR,
     S_OVR_IN,
     S_OVR_MASK,
@@ -63,10 +65,14 @@ def levels(data, st, port):
 
 @inner
 def pin_register(data, st, port, cycle):
-    """What PINx reads for an instruction completing at ``cycle`` (one-cycle reads)."""
-    if cycle < st[S_LEVELS_AT + port] + 2:
+    """What PINx reads for an instruction completing at ``cycle`` (one-cycle reads): the
+    levels as of changes made at ``cycle - 2`` or earlier (two-stage synchroniser, 14.2.4).
+    Changes are stamped in non-decreasing cycles, so two changes back are enough."""
+    if cycle >= st[S_LEVELS_AT + port] + 2:
+        return st[S_LEVELS + port]
+    if cycle >= st[S_LEVELS_PREV_AT + port] + 2:
         return st[S_LEVELS_PREV + port]
-    return st[S_LEVELS + port]
+    return st[S_LEVELS_PREV2 + port]
 
 
 @entry
@@ -87,10 +93,21 @@ def refresh(data, st, pinlog, port, cycle):
     st[S_PIN_N] = n + 1
     new = levels(data, st, port)
     if new != st[S_LEVELS + port]:
-        st[S_LEVELS_PREV + port] = st[S_LEVELS + port]
+        bit = np.int64(1) << port
+        at = st[S_LEVELS_AT + port]
+        if cycle < at:
+            cycle = at  # changes are kept in time order
+        if cycle != at or st[S_PIN_DIRTY] & bit == 0:
+            # A new change: the pending one (if any) must have reached the edge detectors
+            # (Mcu.drive_pin and the kernel run them before a change at another cycle).
+            st[S_LEVELS_PREV2 + port] = st[S_LEVELS_PREV + port]
+            st[S_LEVELS_PREV_AT + port] = at
+            st[S_LEVELS_PREV + port] = st[S_LEVELS + port]
+        # else: another pin of the port changes at the same cycle as the pending change:
+        # the edge detectors see both changes from the same levels before (13.2, 14.2.4).
         st[S_LEVELS + port] = new
         st[S_LEVELS_AT + port] = cycle
-        st[S_PIN_DIRTY] |= np.int64(1) << port
+        st[S_PIN_DIRTY] |= bit
         if st[S_PERIPH_NEXT] > cycle:
             st[S_PERIPH_NEXT] = cycle
     return True

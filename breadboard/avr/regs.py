@@ -210,6 +210,8 @@ S_LEVELS_PREV = 76  # 3: levels before the last change (what PINx reads until sy
 S_LEVELS_AT = 79  # 3: cycle of the last change on each port
 S_PIN_DIRTY = 82  # bit p: port p's levels may have changed, edge detectors must look
 S_OVR_IN = 83  # 3: bits a peripheral forces to input (RXD with RXEN, MISO as SPI master)
+S_LEVELS_PREV2 = 86  # 3: levels before the change at S_LEVELS_PREV_AT (synchroniser history)
+S_LEVELS_PREV_AT = 89  # 3: cycle of the change that produced S_LEVELS_PREV
 # External interrupts (96-111): see extint.py
 S_EXTINT = 96
 # Timers (112-207): 32 entries each for Timer0, Timer1, Timer2; shared prescaler bases
