@@ -219,7 +219,7 @@ class CompareWindow(QtWidgets.QMainWindow):
 
     # ---- UI -----------------------------------------------------------------------------
     def _lane_color(self, lane: str) -> str:
-        return next(x.color for x in self.scope._lanes if x.id == lane)
+        return self.scope.lane(lane).color
 
     def _build_toolbar(self) -> None:
         tb = self.addToolBar("Compare")
