@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from PySide6 import QtWidgets
 
-from ...avr import F_CPU
+from ...sim import F_CPU
 from ...sim.worker import TraceChunk
 from .widget import ScopeWidget
 

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ...avr import F_CPU
+from ...sim import F_CPU
 from ...sim import measure as msr
 from ...sim.capture import (
     EDGES,
