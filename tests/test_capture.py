@@ -9,7 +9,7 @@ import csv
 import numpy as np
 import pytest
 
-from breadboard.sim import HIGH, LOW
+from breadboard.sim import F_CPU, HIGH, LOW
 from breadboard.sim.capture import (
     Capture,
     Captures,
@@ -23,7 +23,7 @@ from breadboard.sim.capture import (
 )
 from breadboard.sim.worker import TraceChunk
 
-F = 16_000_000
+F = F_CPU
 EMPTY = np.zeros((0, 2), dtype=np.int64)
 NO_IRQ = np.zeros((0, 3), dtype=np.int64)
 

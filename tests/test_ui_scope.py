@@ -17,13 +17,13 @@ import pytest  # noqa: E402
 from PySide6 import QtGui, QtWidgets  # noqa: E402
 from vcd.reader import TokenKind, tokenize  # noqa: E402
 
-from breadboard.sim import HIGH, LOW, Simulation, timescale_for  # noqa: E402
+from breadboard.sim import F_CPU, HIGH, LOW, Simulation, timescale_for  # noqa: E402
 from breadboard.sim import measure as m  # noqa: E402
 from breadboard.sim.worker import TraceChunk  # noqa: E402
 from breadboard.ui.compare import CompareWindow, source_label  # noqa: E402
 from breadboard.ui.scope import ScopeDock, ScopeWidget, format_si  # noqa: E402
 
-F = 16_000_000
+F = F_CPU
 FRAME = F // 60
 PINS = [f"D{i}" for i in range(14)] + [f"A{i}" for i in range(6)]
 EMPTY = np.zeros((0, 2), dtype=np.int64)
@@ -98,9 +98,7 @@ def firmware_chunks(firmware, name: str, seconds: float = 1.0) -> tuple[list, Si
         sim = Simulation.open(firmware(name))
         _SIMS[name] = [list(sim_chunks(sim, seconds)), sim]
     chunks, sim = _SIMS[name]
-    if len(sim.pins["D2"].edges()) < 50:
-        # ACCEPTANCE: needs the Timer0/Timer2 peripherals (being finished concurrently).
-        pytest.xfail(f"{name}: D2 does not toggle yet (Timer peripherals not landed)")
+    assert len(sim.pins["D2"].edges()) >= 150  # 100 Hz on D2: ~200 edges in the second
     return chunks, sim
 
 
