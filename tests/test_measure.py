@@ -15,10 +15,19 @@ import numpy as np
 import pytest
 from vcd.reader import TokenKind, tokenize
 
-from breadboard.sim import FLOATING, HIGH, LOW, PinTrace, Simulation, timescale_for, write_vcd
+from breadboard.sim import (
+    F_CPU,
+    FLOATING,
+    HIGH,
+    LOW,
+    PinTrace,
+    Simulation,
+    timescale_for,
+    write_vcd,
+)
 from breadboard.sim import measure as m
 
-F = 16_000_000
+F = F_CPU
 
 
 def square(edges: list[int] | np.ndarray, first: int = HIGH, start_low: int | None = 0) -> PinTrace:

@@ -21,8 +21,9 @@ from breadboard.circuit import (  # noqa: E402
     Pushbutton,
     TrafficLight,
 )
+from breadboard.circuit.placement import free_spot  # noqa: E402
 from breadboard.sim.worker import PinState, Snapshot  # noqa: E402
-from breadboard.ui.board import BoardView, free_spot, pin_state_text  # noqa: E402
+from breadboard.ui.board import BoardView, pin_state_text  # noqa: E402
 from breadboard.ui.parts_panel import PartsPanel, warnings_for  # noqa: E402
 
 OUT_HIGH = PinState(1, 1.0, "output")

@@ -4,7 +4,7 @@ No Qt here: the CLI, the app's worker thread and the tests all use this package.
 """
 
 from ..avr import CACHE_DIR as KERNEL_CACHE_DIR
-from ..avr import VECTOR_NAMES, kernel_ready, warm_up
+from ..avr import F_CPU, VECTOR_NAMES, kernel_ready, warm_up
 from ..avr.warm import helper_main as kernel_compile_helper
 from ..firmware import Firmware, FirmwareError, load_firmware
 from .simulation import FLOATING, HALTED, HIGH, LOW, RUNNING, SLEEPING, STOPPED, Simulation
@@ -35,4 +35,5 @@ __all__ = [
     "kernel_compile_helper",
     "KERNEL_CACHE_DIR",
     "VECTOR_NAMES",
+    "F_CPU",
 ]

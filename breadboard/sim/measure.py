@@ -314,7 +314,7 @@ def measure(
 
 
 # ---- histograms ------------------------------------------------------------------------------
-def _nice_125(x: float) -> float:
+def nice_125(x: float) -> float:
     """The smallest of 1, 2, 5 x 10^k that is >= x."""
     if x <= 0:
         return 0.0
@@ -332,7 +332,7 @@ def auto_bin_width(span_cycles: int, f_cpu: int, target_bins: int = 64) -> int:
     bins while a few microseconds of jitter stay within one or two bins."""
     if span_cycles <= 0:
         return 1
-    seconds = _nice_125(span_cycles / max(target_bins, 1) / f_cpu)
+    seconds = nice_125(span_cycles / max(target_bins, 1) / f_cpu)
     return max(1, round(seconds * f_cpu))
 
 

@@ -127,6 +127,17 @@ class Simulation:
         p = pin if isinstance(pin, UnoPin) else uno_pin(pin)
         return self._levels(p.port)[p.bit]
 
+    def pin_mode(self, pin: str | int | UnoPin) -> str:
+        """How the firmware set a pin up: "output" (its DDR bit set, or a peripheral's
+        output), "input pull-up" (an input with its pull-up on) or "input"."""
+        p = pin if isinstance(pin, UnoPin) else uno_pin(pin)
+        _, ddr, pulled = self.mcu.port_state(p.port)
+        if (ddr >> p.bit) & 1:
+            return "output"
+        if (pulled >> p.bit) & 1:
+            return "input pull-up"
+        return "input"
+
     def pin_trace(self, pin: str | int | UnoPin) -> PinTrace:
         p = pin if isinstance(pin, UnoPin) else uno_pin(pin)
         return self.pins[p.name]

@@ -16,13 +16,31 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..avr import F_CPU
 from ..circuit import UNO_PINS, Circuit, Potentiometer, Pushbutton, uno_pin
 from ..firmware import Firmware, FirmwareError, load_firmware
+from .commands import (
+    Call,
+    Command,
+    Load,
+    Open,
+    Pause,
+    PowerCycle,
+    Press,
+    Release,
+    Reset,
+    Run,
+    SendSerial,
+    SetCircuit,
+    SetPosition,
+    SetSpeed,
+    Step,
+    Stop,
+)
 from .simulation import HALTED, Simulation
 from .trace import HIGH
 
@@ -47,7 +65,7 @@ class Snapshot:
     frame: int = 0
     cycle: int = 0
     seconds: float = 0.0
-    f_cpu: int = 16_000_000
+    f_cpu: int = F_CPU
     instructions: int = 0
     status: str = "no firmware"  # running, sleeping, stopped, halted, paused, no firmware
     paused: bool = True
@@ -79,13 +97,13 @@ class TraceChunk:
 class SimulationWorker(threading.Thread):
     """Owns one Simulation; everything else talks to it through ``post`` and ``snapshot``."""
 
-    def __init__(self, circuit: Circuit | None = None, f_cpu: int = 16_000_000) -> None:
+    def __init__(self, circuit: Circuit | None = None, f_cpu: int = F_CPU) -> None:
         super().__init__(name="breadboard-simulation", daemon=True)
         self.sim = Simulation(f_cpu=f_cpu)
         self.circuit = circuit or Circuit()
         self.chunks: deque[TraceChunk] = deque(maxlen=4096)
         self.snapshot = Snapshot(f_cpu=f_cpu)
-        self._commands: queue.Queue = queue.Queue()
+        self._commands: queue.Queue[Command] = queue.Queue()
         self._stopping = threading.Event()
         self._paused = True
         self._speed = 1.0
@@ -104,18 +122,20 @@ class SimulationWorker(threading.Thread):
         self._chunk_reset = True
 
     # ---- the GUI's side ------------------------------------------------------------------
-    def post(self, command: str, *args) -> None:
-        """Queue a command; it is applied at the next slice boundary. Commands:
-        load(Firmware) open(path) reset() power_cycle() run() pause() step()
-        speed(factor) press(part_id) release(part_id) set_circuit(Circuit)
-        set_position(part_id, 0..1) send_serial(bytes) call(fn) stop()."""
-        self._commands.put((command, args))
+    def post(self, command: Command) -> None:
+        """Queue a command (``breadboard.sim.commands``: ``Open(path)``, ``Press(part_id)``
+        ...); it is applied at the next slice boundary."""
+        if isinstance(command, str):
+            raise TypeError(f"post a command object (breadboard.sim.commands), not {command!r}")
+        self._commands.put(command)
 
     def stop(self) -> None:
+        """End the thread at the next slice boundary."""
         self._stopping.set()
-        self._commands.put(("stop", ()))
+        self._commands.put(Stop())
 
     def drain(self) -> list[TraceChunk]:
+        """The trace chunks published since the last call, oldest first."""
         out = []
         while True:
             try:
@@ -129,9 +149,9 @@ class SimulationWorker(threading.Thread):
         while not self._stopping.is_set():
             try:
                 timeout = FRAME_SECONDS / 2 if self._running() else FRAME_SECONDS
-                self._apply(*self._commands.get(timeout=timeout))
+                self._apply(self._commands.get(timeout=timeout))
                 while True:
-                    self._apply(*self._commands.get_nowait())
+                    self._apply(self._commands.get_nowait())
             except queue.Empty:
                 pass
             if self._stopping.is_set():
@@ -170,37 +190,71 @@ class SimulationWorker(threading.Thread):
             self._paused = True
 
     # ---- commands ------------------------------------------------------------------------
-    def _apply(self, command: str, args: tuple) -> None:
+    def _apply(self, command: Command) -> None:
         try:
-            getattr(self, "_cmd_" + command)(*args)
+            self._execute(command)
         except FirmwareError as e:
             self._set_error(str(e))
         except Exception as e:  # a bad command must not kill the thread
-            self._set_error(f"{command}: {e}")
+            self._set_error(f"{type(command).__name__}: {e}")
+
+    def _execute(self, command: Command) -> None:  # noqa: C901 - one case per command
+        sim = self.sim
+        match command:
+            case Stop():
+                self._stopping.set()
+            case Open(path):
+                self._load(load_firmware(path))
+            case Load(firmware):
+                self._load(firmware)
+            case Reset():
+                sim.reset(power_on=False)
+                self._apply_circuit()
+            case PowerCycle():
+                if sim.firmware is not None:
+                    sim.load(sim.firmware)
+                    self._after_power_on()
+            case Run():
+                self._paused = False
+                self._anchor = None
+            case Pause():
+                self._paused = True
+            case Step():
+                self._paused = True
+                if sim.firmware is not None:
+                    sim.step()
+            case SetSpeed(factor):
+                self._speed = float(factor)
+                self._anchor = None
+            case Press(part_id):
+                self._set_button(part_id, True)
+            case Release(part_id):
+                self._set_button(part_id, False)
+            case SetCircuit(circuit):
+                self.circuit = circuit
+                self._pressed &= {p.id for p in circuit.buttons()}
+                self._apply_circuit()
+            case SetPosition(part_id, position):
+                part = self.circuit.part(part_id)
+                if not isinstance(part, Potentiometer):
+                    raise ValueError(f"{part_id} is not a potentiometer")
+                part.position = max(0.0, min(1.0, float(position)))
+                sim.set_voltage(part.pin, part.volts())
+            case SendSerial(data):
+                sim.send_serial(bytes(data))
+            case Call(fn):
+                fn(sim)
+            case _:
+                raise TypeError(f"unknown command {command!r}")
 
     def _set_error(self, text: str) -> None:
         self._error = text
         self._error_serial += 1
 
-    def _cmd_stop(self) -> None:
-        self._stopping.set()
-
-    def _cmd_open(self, path: str) -> None:
-        self._cmd_load(load_firmware(path))
-
-    def _cmd_load(self, firmware: Firmware) -> None:
+    def _load(self, firmware: Firmware) -> None:
         self.sim.load(firmware)
         self._after_power_on()
         self._paused = False
-
-    def _cmd_reset(self) -> None:
-        self.sim.reset(power_on=False)
-        self._apply_circuit()
-
-    def _cmd_power_cycle(self) -> None:
-        if self.sim.firmware is not None:
-            self.sim.load(self.sim.firmware)
-            self._after_power_on()
 
     def _after_power_on(self) -> None:
         self._anchor = None
@@ -211,45 +265,6 @@ class SimulationWorker(threading.Thread):
         self._last_cycle = 0
         self._chunk_reset = True
         self._apply_circuit()
-
-    def _cmd_run(self) -> None:
-        self._paused = False
-        self._anchor = None
-
-    def _cmd_pause(self) -> None:
-        self._paused = True
-
-    def _cmd_step(self) -> None:
-        self._paused = True
-        if self.sim.firmware is not None:
-            self.sim.step()
-
-    def _cmd_speed(self, factor: float) -> None:
-        self._speed = float(factor)
-        self._anchor = None
-
-    def _cmd_press(self, part_id: str) -> None:
-        self._set_button(part_id, True)
-
-    def _cmd_release(self, part_id: str) -> None:
-        self._set_button(part_id, False)
-
-    def _cmd_set_circuit(self, circuit: Circuit) -> None:
-        self.circuit = circuit
-        self._pressed &= {p.id for p in circuit.buttons()}
-        self._apply_circuit()
-
-    def _cmd_set_position(self, part_id: str, position: float) -> None:
-        part = self.circuit.part(part_id)
-        if isinstance(part, Potentiometer):
-            part.position = max(0.0, min(1.0, float(position)))
-            self.sim.set_voltage(part.pin, part.volts())
-
-    def _cmd_send_serial(self, data: bytes) -> None:
-        self.sim.send_serial(bytes(data))
-
-    def _cmd_call(self, fn: Callable[[Simulation], object]) -> None:
-        fn(self.sim)
 
     def _set_button(self, part_id: str, pressed: bool) -> None:
         part = self.circuit.part(part_id)
@@ -300,13 +315,13 @@ class SimulationWorker(threading.Thread):
             new_rows[p.name] = rows
             level = trace.level
             duty = trace.high_fraction(start, cycle) if cycle > start else float(level == HIGH)
-            pins[p.name] = PinState(level, duty, self._pin_mode(p))
+            pins[p.name] = PinState(level, duty, sim.pin_mode(p))
         irq = sim.interrupts.since(self._sent_irq)
         self._sent_irq = len(sim.interrupts)
         ser = sim.serial_tx.since(self._sent_serial)
         self._sent_serial = len(sim.serial_tx)
         analog = {}
-        for name, trace in getattr(sim, "analog", {}).items():
+        for name, trace in sim.analog.items():
             analog[name] = trace.since(self._sent_analog.get(name, 0))
             self._sent_analog[name] = len(trace)
         if cycle != start or self._chunk_reset or len(irq) or len(ser):
@@ -335,13 +350,5 @@ class SimulationWorker(threading.Thread):
             firmware=sim.firmware.path if sim.firmware else None,
             pins=pins,
             pressed=frozenset(self._pressed),
-            serial_config=sim.serial_config() if hasattr(sim, "serial_config") else None,
+            serial_config=sim.serial_config(),
         )
-
-    def _pin_mode(self, pin) -> str:
-        out, ddr, pulled = self.sim.mcu.port_state(pin.port)
-        if (ddr >> pin.bit) & 1:
-            return "output"
-        if (pulled >> pin.bit) & 1:
-            return "input pull-up"
-        return "input"

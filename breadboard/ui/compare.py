@@ -14,6 +14,8 @@ import time
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..sim import F_CPU
+from ..sim import commands as cmd
 from ..sim import measure as msr
 from ..sim.worker import SimulationWorker, TraceChunk
 from .scope import DIM_TEXT, ScopeWidget, format_si
@@ -66,7 +68,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         path_b: str | os.PathLike,
         label_a: str = "A D2",
         label_b: str = "B D2",
-        f_cpu: int = 16_000_000,
+        f_cpu: int = F_CPU,
         start: bool = True,
         parent: QtWidgets.QWidget | None = None,
     ) -> None:
@@ -157,7 +159,7 @@ class CompareWindow(QtWidgets.QMainWindow):
             return
         for path in self.paths:
             w = SimulationWorker(f_cpu=self.f_cpu)
-            w.post("open", path)
+            w.post(cmd.Open(path))
             w.start()
             self.workers.append(w)
         self._timer.start()
@@ -219,7 +221,7 @@ class CompareWindow(QtWidgets.QMainWindow):
 
     # ---- UI -----------------------------------------------------------------------------
     def _lane_color(self, lane: str) -> str:
-        return next(x.color for x in self.scope._lanes if x.id == lane)
+        return self.scope.lane(lane).color
 
     def _build_toolbar(self) -> None:
         tb = self.addToolBar("Compare")
@@ -235,23 +237,23 @@ class CompareWindow(QtWidgets.QMainWindow):
         speed = QtWidgets.QComboBox()
         for text, factor in SPEEDS:
             speed.addItem(text, factor)
-        speed.activated.connect(lambda i: self._post("speed", speed.itemData(i)))
+        speed.activated.connect(lambda i: self._post(cmd.SetSpeed(speed.itemData(i))))
         tb.addWidget(speed)
         tb.addSeparator()
         self._time_label = QtWidgets.QLabel("")
         tb.addWidget(self._time_label)
 
-    def _post(self, command: str, *args) -> None:
+    def _post(self, command: cmd.Command) -> None:
         for w in self.workers:
-            w.post(command, *args)
+            w.post(command)
 
     def _pause(self, paused: bool) -> None:
-        self._post("pause" if paused else "run")
+        self._post(cmd.Pause() if paused else cmd.Run())
 
     def restart(self) -> None:
         """Power-cycle both simulations together (their captures start over)."""
-        self._post("power_cycle")
-        self._post("run")
+        self._post(cmd.PowerCycle())
+        self._post(cmd.Run())
         self.scope.run()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 - Qt name

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..circuit import Circuit, CircuitError
+from ..sim import commands as cmd
 from ..sim.worker import SimulationWorker, Snapshot
 from .board import BoardView
 from .examples import Example, compare_pair, load_examples
@@ -86,10 +87,10 @@ class MainWindow(QMainWindow):
 
         self.board = BoardView(self.circuit)
         self.setCentralWidget(self.board)
-        self.board.pressed.connect(lambda pid: self.worker.post("press", pid))
-        self.board.released.connect(lambda pid: self.worker.post("release", pid))
+        self.board.pressed.connect(lambda pid: self.worker.post(cmd.Press(pid)))
+        self.board.released.connect(lambda pid: self.worker.post(cmd.Release(pid)))
         self.board.positionChanged.connect(
-            lambda pid, pos: self.worker.post("set_position", pid, pos)
+            lambda pid, pos: self.worker.post(cmd.SetPosition(pid, pos))
         )
         self.board.resetClicked.connect(self.reset)
         self.board.circuitEdited.connect(self._circuit_edited)
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
         self.scope_dock.setObjectName("scope")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.scope_dock)
         self.serial = SerialMonitor()
-        self.serial.send.connect(lambda data: self.worker.post("send_serial", data))
+        self.serial.send.connect(lambda data: self.worker.post(cmd.SendSerial(data)))
         self.serial_dock = self._dock("Serial monitor", "serial", self.serial)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.serial_dock)
         self.parts = PartsPanel(self.circuit)
@@ -161,11 +162,11 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.run_action = self._action("&Run", self.toggle_run, "F5", "Run or pause")
         self.step_action = self._action(
-            "&Step", lambda: self.worker.post("step"), "F10", "Execute one instruction"
+            "&Step", lambda: self.worker.post(cmd.Step()), "F10", "Execute one instruction"
         )
         self.reset_action = self._action("R&eset", self.reset, "Ctrl+R", "Press the reset button")
         self.power_action = self._action(
-            "&Power cycle", lambda: self.worker.post("power_cycle"), "Ctrl+Shift+R",
+            "&Power cycle", lambda: self.worker.post(cmd.PowerCycle()), "Ctrl+Shift+R",
             "Switch the Uno off and on: time and traces start again at zero",
         )  # fmt: skip
         self.speed_group = QActionGroup(self)
@@ -263,7 +264,7 @@ class MainWindow(QMainWindow):
         """Load a firmware file in the worker (a bad one keeps the current firmware running)."""
         path = str(path)
         self.settings.setValue("last_dir", str(Path(path).parent))
-        self.worker.post("open", path)
+        self.worker.post(cmd.Open(path))
 
     def _firmware_loaded(self, path: str) -> None:
         if self.watcher.files():
@@ -342,12 +343,12 @@ class MainWindow(QMainWindow):
         self.circuit_dirty = False
         self.board.set_circuit(circuit)
         self.parts.set_circuit(circuit)
-        self.worker.post("set_circuit", copy.deepcopy(circuit))
+        self.worker.post(cmd.SetCircuit(copy.deepcopy(circuit)))
 
     def _circuit_edited(self) -> None:
         self.circuit_dirty = True
         self.board.set_circuit(self.circuit)
-        self.worker.post("set_circuit", copy.deepcopy(self.circuit))
+        self.worker.post(cmd.SetCircuit(copy.deepcopy(self.circuit)))
 
     def open_circuit_dialog(self) -> None:
         start = self.settings.value("last_circuit_dir", str(Path.home()))
@@ -402,13 +403,13 @@ class MainWindow(QMainWindow):
 
     # ---- simulation control ---------------------------------------------------------------
     def toggle_run(self) -> None:
-        self.worker.post("pause" if not self._last_snapshot.paused else "run")
+        self.worker.post(cmd.Pause() if not self._last_snapshot.paused else cmd.Run())
 
     def reset(self) -> None:
-        self.worker.post("reset")
+        self.worker.post(cmd.Reset())
 
     def set_speed(self, factor: float) -> None:
-        self.worker.post("speed", factor)
+        self.worker.post(cmd.SetSpeed(factor))
         for i, (_, f) in enumerate(SPEEDS):
             if f == factor:
                 self.speed_combo.setCurrentIndex(i)

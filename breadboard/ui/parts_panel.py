@@ -42,7 +42,8 @@ from ..circuit import (
     TrafficLight,
     uno_pin,
 )
-from .board import LED_COLORS_ON, free_spot, parts_on_pins
+from ..circuit.placement import free_spot, parts_on_pins
+from .board import LED_COLORS_ON
 
 DIGITAL_PINS = [f"D{i}" for i in range(14)]
 ANALOG_PINS = [f"A{i}" for i in range(6)]

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..sim import F_CPU
+
 BAUD_RATES = (300, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 74880, 115200, 230400, 250000)
 LINE_ENDINGS = {
     "No line ending": b"",
@@ -77,10 +79,10 @@ class SerialMonitor(QWidget):
         layout.addLayout(bottom)
         self._config: dict | None = None
         self._at_line_start = True
-        self._f_cpu = 16_000_000
+        self._f_cpu = F_CPU
 
     # ---- receiving ------------------------------------------------------------------------
-    def append_bytes(self, rows, f_cpu: int = 16_000_000) -> None:
+    def append_bytes(self, rows, f_cpu: int = F_CPU) -> None:
         """Append transmitted bytes: rows of (cycle, byte)."""
         if len(rows) == 0:
             return

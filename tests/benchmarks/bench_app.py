@@ -61,6 +61,7 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from breadboard.sim import warm_up
+    from breadboard.sim.commands import Load
     from breadboard.ui.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
@@ -72,7 +73,7 @@ def main() -> None:
     ex = {e.name: e for e in w.examples}
     w.open_example(ex["millis_100hz"])
     if args.fast_channel:
-        w.worker.post("load", toggler_firmware())
+        w.worker.post(Load(toggler_firmware()))
         for pin in ("D13", "D3", "IRQ"):
             w.scope_dock.scope.add_channel(pin)
     refresh = w.refresh

@@ -1,0 +1,80 @@
+"""The pyqtgraph items the scope draws with beyond curves: the lane-name axis and filled bars."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+from .style import TEXT
+
+
+class LaneAxis(pg.AxisItem):
+    """Left axis that shows lane names, each in its lane's colour, and no tick marks."""
+
+    def __init__(self) -> None:
+        super().__init__("left")
+        self.colors: dict[str, str] = {}
+        self.setStyle(tickLength=0, autoExpandTextSpace=True)
+        font = QtGui.QFont()
+        font.setPointSizeF(9.5)
+        font.setBold(True)
+        self.setTickFont(font)
+
+    def drawPicture(self, p, axisSpec, tickSpecs, textSpecs):  # noqa: N802 - Qt name
+        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        if self.style["tickFont"] is not None:
+            p.setFont(self.style["tickFont"])
+        for rect, flags, text in textSpecs:
+            p.setPen(pg.mkPen(self.colors.get(text, TEXT)))
+            p.drawText(rect, int(flags), text)
+
+
+class Bars(pg.GraphicsObject):
+    """Filled rectangles (interrupt handler bars) painted with one ``drawRects`` call, where
+    a filled PlotDataItem (or one QPainterPath) fills each piece through the slow path
+    rasteriser."""
+
+    def __init__(self, color: str, alpha: int = 165) -> None:
+        super().__init__()
+        c = QtGui.QColor(color)
+        fill = QtGui.QColor(c)
+        fill.setAlpha(alpha)
+        self._brush = QtGui.QBrush(fill)
+        self._pen = QtGui.QPen(c)
+        self._pen.setCosmetic(True)
+        self._pen.setWidthF(1.0)
+        self._rects: list[QtCore.QRectF] = []
+        self._bounds = QtCore.QRectF()
+        self.n = 0
+
+    def set_rects(self, x0: np.ndarray, x1: np.ndarray, y0, y1) -> None:
+        """Rectangles [x0[i], x1[i]] x [y0, y1] (y0 and y1 scalars or arrays)."""
+        self.prepareGeometryChange()
+        self.n = len(x0)
+        y0a = np.broadcast_to(np.asarray(y0, dtype=float), (self.n,))
+        ha = np.broadcast_to(np.asarray(y1, dtype=float), (self.n,)) - y0a
+        self._rects = [
+            QtCore.QRectF(a, c, b - a, h)
+            for a, b, c, h in zip(x0.tolist(), x1.tolist(), y0a.tolist(), ha.tolist(), strict=True)
+        ]
+        if self.n:
+            self._bounds = QtCore.QRectF(
+                float(x0.min()), float(y0a.min()), float(x1.max() - x0.min()),
+                float((y0a + ha).max() - y0a.min()),
+            )  # fmt: skip
+        else:
+            self._bounds = QtCore.QRectF()
+        self.update()
+
+    def clear(self) -> None:
+        self.set_rects(np.zeros(0), np.zeros(0), 0.0, 0.0)
+
+    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 - Qt name
+        return self._bounds
+
+    def paint(self, p, *args) -> None:
+        if self._rects:
+            p.setPen(self._pen)
+            p.setBrush(self._brush)
+            p.drawRects(self._rects)

@@ -1,0 +1,222 @@
+"""The panels under the scope's plot: the table of automatic measurements and the histogram of
+a duration, with a label on each class of durations."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ...sim import measure as msr
+from ...sim.capture import DURATIONS
+from .style import BACKGROUND, DIM_TEXT, GRID, TEXT, format_si
+
+
+def dim_label(text: str) -> QtWidgets.QLabel:
+    """A label in the dim text colour."""
+    lab = QtWidgets.QLabel(text)
+    lab.setProperty("role", "dim")
+    return lab
+
+
+class MeasurementTable(QtWidgets.QTableWidget):
+    """One row per channel and quantity: mean, min, max, std, p2p and count."""
+
+    HEADERS = ("channel", "measurement", "mean", "min", "max", "std", "p2p", "count")
+
+    def __init__(self) -> None:
+        super().__init__(0, len(self.HEADERS))
+        self.setHorizontalHeaderLabels(list(self.HEADERS))
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.NoSelection)
+        self.setShowGrid(False)
+        self.setAlternatingRowColors(False)
+        self.verticalHeader().setDefaultSectionSize(20)
+        hh = self.horizontalHeader()
+        hh.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
+        hh.setStretchLastSection(True)
+
+    def show_rows(self, rows: list[tuple[str, str, str, msr.Stats]], fit: bool) -> None:
+        """Show ``rows`` of (channel id, its colour, quantity, stats); ``fit`` sizes the
+        columns to their contents (they are also sized when the row count changes)."""
+        resize = self.rowCount() != len(rows)
+        if resize:
+            self.setRowCount(len(rows))
+        right = QtCore.Qt.AlignmentFlag.AlignVCenter | QtCore.Qt.AlignmentFlag.AlignRight
+        left = QtCore.Qt.AlignmentFlag.AlignVCenter | QtCore.Qt.AlignmentFlag.AlignLeft
+        for r, (cid, lane_color, q, st) in enumerate(rows):
+            cells = [cid if q == "frequency" else "", q]
+            values = (st.mean, st.min, st.max, st.std, st.p2p)
+            if st.unit == "":
+                cells += [f"{100 * x:.3f} %" if math.isfinite(x) else "—" for x in values]
+            else:
+                cells += [format_si(x, st.unit, 6 if i < 3 else 4) for i, x in enumerate(values)]
+            cells.append(str(st.count))
+            for c, text in enumerate(cells):
+                item = self.item(r, c)
+                color = lane_color if c == 0 else (TEXT if c >= 2 else DIM_TEXT)
+                if c == 6 and q in ("period", "+width", "-width"):
+                    color = "#fca5a5"  # the jitter column
+                if item is None:
+                    item = QtWidgets.QTableWidgetItem()
+                    item.setTextAlignment(right if c >= 2 else left)
+                    self.setItem(r, c, item)
+                if item.text() != text:
+                    item.setText(text)
+                if item.data(QtCore.Qt.ItemDataRole.UserRole) != color:
+                    item.setData(QtCore.Qt.ItemDataRole.UserRole, color)
+                    item.setForeground(QtGui.QBrush(QtGui.QColor(color)))
+        if resize or fit:
+            self.resizeColumnsToContents()
+
+    def texts(self) -> list[list[str]]:
+        """The cells' texts, row by row."""
+        return [
+            [self.item(r, c).text() if self.item(r, c) else "" for c in range(self.columnCount())]
+            for r in range(self.rowCount())
+        ]
+
+
+class HistogramPanel(QtWidgets.QWidget):
+    """The histogram of one duration ("period", "half period", "+width", "-width") of the
+    chosen channel, or ("auto") of the trigger channel and every channel whose durations are
+    of the same order."""
+
+    #: The quantity or the channel was changed by the user.
+    changed = QtCore.Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        hl = QtWidgets.QVBoxLayout(self)
+        hl.setContentsMargins(0, 0, 0, 0)
+        hl.setSpacing(2)
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(dim_label("Histogram of"))
+        self.quantity_combo = QtWidgets.QComboBox()
+        self.quantity_combo.addItems(list(DURATIONS))
+        self.quantity_combo.currentTextChanged.connect(self._on_change)
+        top.addWidget(self.quantity_combo)
+        top.addWidget(dim_label("of"))
+        self.channel_combo = QtWidgets.QComboBox()
+        self.channel_combo.setToolTip(
+            "auto: the trigger channel and every channel with durations of the same order"
+        )
+        self.channel_combo.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents
+        )
+        self.channel_combo.activated.connect(self._on_change)
+        top.addWidget(self.channel_combo)
+        top.addStretch(1)
+        hl.addLayout(top)
+        self.plot = pg.PlotWidget(background=BACKGROUND)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        hb = self.plot.getAxis("bottom")
+        hb.setLabel(units="s")
+        for ax in (hb, self.plot.getAxis("left")):
+            ax.setPen(pg.mkPen(GRID))
+            ax.setTextPen(pg.mkPen(TEXT))
+        self.plot.getAxis("left").setLabel("count")
+        self.plot.showGrid(x=False, y=True, alpha=0.2)
+        self._items: list = []
+        self._key: tuple | None = None
+        hl.addWidget(self.plot, 1)
+
+    def quantity(self) -> str:
+        return self.quantity_combo.currentText()
+
+    def set_choice(self, quantity: str, channel: str = "auto") -> None:
+        """Show ``quantity`` of ``channel`` ("auto", or a digital channel id)."""
+        if quantity not in DURATIONS:
+            raise ValueError(f"histogram quantity must be one of {DURATIONS}, not {quantity!r}")
+        k = self.channel_combo.findData(channel)
+        if k < 0:
+            raise KeyError(f"no digital channel {channel!r} on the scope")
+        self.channel_combo.setCurrentIndex(k)
+        self.quantity_combo.setCurrentText(quantity)
+        self._on_change()
+
+    def set_channels(self, ids: list[str]) -> None:
+        """The digital channels to offer (the choice is kept when still there)."""
+        chosen = self.channel_combo.currentData() or "auto"
+        self.channel_combo.blockSignals(True)
+        self.channel_combo.clear()
+        self.channel_combo.addItem("auto", "auto")
+        for cid in ids:
+            self.channel_combo.addItem(cid, cid)
+        self.channel_combo.setCurrentIndex(max(0, self.channel_combo.findData(chosen)))
+        self.channel_combo.blockSignals(False)
+
+    def select(self, data: list[tuple[str, str, np.ndarray]], trigger: str) -> list:
+        """Of every channel's (id, colour, durations in cycles), those to show: the chosen
+        channel, or ("auto") the trigger channel plus every channel whose durations are of the
+        same order (within x1.5 of its median), so one set of bins suits them all."""
+        choice = self.channel_combo.currentData() or "auto"
+        if choice != "auto":
+            return [x for x in data if x[0] == choice]
+        if not data:
+            return data
+        ref = next((x for x in data if x[0] == trigger), data[0])
+        m0 = float(np.median(ref[2]))
+        return [x for x in data if 1 / 1.5 <= float(np.median(x[2])) / m0 <= 1.5]
+
+    def show_data(self, data: list[tuple[str, str, np.ndarray]], f_cpu: int) -> None:
+        """Draw the histograms of ``data`` (id, colour, durations in cycles) on shared bins,
+        labelling each class of durations; nothing is redrawn when the data did not change."""
+        quantity = self.quantity()
+        key = (quantity, tuple((cid, len(d), int(d[-1])) for cid, _, d in data))
+        placed: list[float] = []
+        if key == self._key:
+            return
+        self._key = key
+        self.plot.getAxis("bottom").setLabel(quantity, units="s")
+        for item in self._items:
+            self.plot.removeItem(item)
+        self._items = []
+        if not data:
+            return
+        bins = msr.histogram_bin_edges([d for _, _, d in data], f_cpu)
+        top = 1
+        for _, color, d in data:
+            h = msr.histogram(d, f_cpu, bins=bins)
+            c = QtGui.QColor(color)
+            fill = QtGui.QColor(c)
+            fill.setAlpha(110)
+            item = pg.PlotDataItem(
+                h.edges, h.counts, stepMode="center", fillLevel=0, brush=pg.mkBrush(fill),
+                pen=pg.mkPen(c, width=1.5),
+            )  # fmt: skip
+            self.plot.addItem(item)
+            self._items.append(item)
+            top = max(top, int(h.counts.max()))
+            span = (bins[-1] - bins[0]) / f_cpu
+            for cls in msr.classes(d, f_cpu)[:8]:
+                if cls.count < max(2, 0.02 * len(d)):
+                    continue
+                if any(abs(cls.median - x) < 0.12 * span for x in placed):
+                    continue  # would overlap a label already placed
+                placed.append(cls.median)
+                label = pg.TextItem(
+                    f"{format_si(cls.median, 's', 4)} ×{cls.count}", color=color,
+                    anchor=(0.5, 1.0),
+                )  # fmt: skip
+                idx = int(np.searchsorted(h.edges, cls.median, side="right")) - 1
+                idx = min(max(idx, 0), len(h.counts) - 1)
+                label.setPos(cls.median, float(h.counts[idx]))
+                self.plot.addItem(label)
+                self._items.append(label)
+        lo, hi = bins[0] / f_cpu, bins[-1] / f_cpu
+        pad = (hi - lo) * 0.14 or 1e-6
+        self.plot.setXRange(lo - pad, hi + pad, padding=0.0)
+        self.plot.setYRange(0, top * 1.25, padding=0.0)
+
+    def labels(self) -> list[str]:
+        """The texts of the class labels shown."""
+        return [i.toPlainText() for i in self._items if isinstance(i, pg.TextItem)]
+
+    def _on_change(self, *_args) -> None:
+        self._key = None
+        self.changed.emit()

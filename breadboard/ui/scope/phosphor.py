@@ -1,0 +1,193 @@
+"""Persistence: triggered sweeps accumulated in an image the size of the plot, so edge jitter
+shows as a smear whose brightness is how often an edge landed there."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+from ...sim.capture import Capture
+from .lanes import Lane, lane_y
+from .style import BACKGROUND, vector_color
+
+
+class Phosphor:
+    """Digital persistence: triggered sweeps accumulate in a (rows x columns) image the size of
+    the plot in pixels; each pixel's brightness grows with the number of sweeps through it."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.item = pg.ImageItem(axisOrder="row-major")
+        self.item.setZValue(-5)
+        plot.addItem(self.item, ignoreBounds=True)
+        self.acc: np.ndarray | None = None
+        self.key: tuple | None = None
+        self.lut = np.zeros((256, 4), dtype=np.uint8)
+        self.lut32 = self.lut.view(np.uint32).reshape(-1)
+        self.row_color = np.zeros(0, dtype=np.int64)
+        self.dirty = False
+        self.sweeps = 0
+        self.max_seen = 0.0
+
+    def reset(self, key: tuple, width: int, height: int, x0: float, x1: float,
+              y0: float, y1: float, row_color: np.ndarray, colors: list[str]) -> None:  # fmt: skip
+        self.key = key
+        self.acc = np.zeros((height, width), dtype=np.float32)
+        self.rect = (x0, x1, y0, y1)
+        self.row_color = row_color
+        lut = np.zeros((max(1, len(colors)) * 256, 4), dtype=np.uint8)
+        ramp = np.linspace(0.0, 1.0, 256)
+        for i, c in enumerate(colors):
+            q = QtGui.QColor(c)
+            rgb = np.array([q.red(), q.green(), q.blue()], dtype=np.float64)
+            bright = 0.35 + 0.65 * ramp
+            lut[i * 256 : (i + 1) * 256, :3] = (rgb[None, :] * bright[:, None]).astype(np.uint8)
+            lut[i * 256 : (i + 1) * 256, 3] = (255 * np.clip(0.5 + 0.5 * ramp, 0, 1)).astype(
+                np.uint8
+            )
+            lut[i * 256, 3] = 0
+        self.lut = lut
+        self.lut32 = lut.view(np.uint32).reshape(-1)
+        self.sweeps = 0
+        self.max_seen = 0.0
+        self.item.clear()
+        self.item.setVisible(True)
+        self.dirty = False
+
+    def clear(self) -> None:
+        self.key = None
+        self.acc = None
+        self.sweeps = 0
+        self.item.clear()
+        self.item.setVisible(False)
+
+    def row_of(self, y: np.ndarray) -> np.ndarray:
+        x0, x1, y0, y1 = self.rect
+        h = self.acc.shape[0]
+        return np.clip(((y - y0) / (y1 - y0) * h).astype(np.int64), 0, h - 1)
+
+    def add_spans(self, cols: np.ndarray, r_lo: np.ndarray, r_hi: np.ndarray) -> None:
+        """Add one to every pixel (r, c) with r_lo[i] <= r <= r_hi[i] for c = cols[i]."""
+        if self.acc is None or len(cols) == 0:
+            return
+        h, w = self.acc.shape
+        lengths = np.maximum(r_hi - r_lo + 1, 1)
+        total = int(lengths.sum())
+        starts = np.cumsum(lengths) - lengths
+        step = np.arange(total, dtype=np.int64) - np.repeat(starts, lengths)
+        idx = np.repeat(r_lo * w + cols, lengths) + step * w
+        flat = self.acc.reshape(-1)
+        flat += np.bincount(idx, minlength=h * w).astype(np.float32)
+        self.dirty = True
+
+    def fade(self, factor: float) -> None:
+        if self.acc is not None and factor < 1.0:
+            self.acc *= factor
+            self.acc[self.acc < 0.02] = 0.0
+            self.dirty = True
+
+    def render(self) -> None:
+        """Turn the counts into an RGBA image: each lane's colour, brighter where more sweeps
+        passed (log scale, so a single stray edge still shows)."""
+        if self.acc is None or not self.dirty:
+            return
+        self.dirty = False
+        h, w = self.acc.shape
+        flat = self.acc.reshape(-1)
+        nz = np.flatnonzero(flat)
+        if len(nz) == 0:
+            self.item.clear()
+            return
+        vals = flat[nz]
+        top = float(vals.max())
+        level = (np.log1p(vals) / math.log1p(max(top, 1.0))) ** 0.7 * 255.0
+        q = np.clip(level.astype(np.int64), 1, 255)
+        out = np.zeros(h * w, dtype=np.uint32)
+        out[nz] = self.lut32[self.row_color[nz // w] * 256 + q]
+        self.item.setImage(out.view(np.uint8).reshape(h, w, 4), autoLevels=False)
+        x0, x1, y0, y1 = self.rect
+        self.item.setRect(QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))  # needs the image's size
+
+    def fit(self, key: tuple, width: int, height: int, window: tuple[float, float],
+            total_height: float, lanes: list[Lane]) -> None:  # fmt: skip
+        """Start a new image for the plot ``width`` x ``height`` pixels showing ``window``
+        (seconds from the trigger) and ``lanes``, unless ``key`` (everything the image depends
+        on) is the one it already has."""
+        if self.key == key:
+            return
+        x0, x1 = window
+        y0, y1 = 0.0, total_height
+        colors = [BACKGROUND]
+        row_color = np.zeros(height, dtype=np.int64)
+        for lane in lanes:
+            r0 = int((lane.y0 - y0) / (y1 - y0) * height)
+            r1 = int((lane.y0 + lane.height - y0) / (y1 - y0) * height) + 1
+            if lane.kind == "irq" and lane.vectors:
+                rowh = lane.height / len(lane.vectors)
+                for j, v in enumerate(lane.vectors):
+                    colors.append(vector_color(v))
+                    a = int((lane.y0 + j * rowh - y0) / (y1 - y0) * height)
+                    b = int((lane.y0 + (j + 1) * rowh - y0) / (y1 - y0) * height) + 1
+                    row_color[max(a, 0) : min(b, height)] = len(colors) - 1
+            else:
+                colors.append(lane.color)
+                row_color[max(r0, 0) : min(r1, height)] = len(colors) - 1
+        self.reset(key, width, height, x0, x1, y0, y1, row_color, colors)
+
+    def add_sweeps(self, lanes: list[Lane], src: Capture, triggers: np.ndarray,
+                   window: tuple[float, float], f: int) -> None:  # fmt: skip
+        """Rasterise the sweeps of ``src``'s lanes that start at ``triggers`` (cycles at
+        ``f`` Hz) over ``window`` (seconds from the trigger) into the image."""
+        if self.acc is None:
+            return
+        width = self.acc.shape[1]
+        x0, x1 = window
+        cols_all, lo_all, hi_all = [], [], []
+        k = np.arange(width + 1, dtype=np.int64)
+        for lane in lanes:
+            if lane.source != src.label:
+                continue
+            for t in triggers.tolist():
+                c0 = t + math.floor(x0 * f)
+                c1 = t + math.ceil(x1 * f)
+                b = c0 + (k * (c1 - c0)) // width
+                valid = np.flatnonzero((b[:-1] >= src.start) & (b[1:] <= src.end))
+                if len(valid) == 0:
+                    continue
+                if lane.kind in ("digital", "analog"):
+                    series = (
+                        src.series(lane.pin) if lane.kind == "digital" else src.analog.get(lane.pin)
+                    )
+                    if series is None:
+                        continue
+                    _, _, _, _, lo, hi = series.columns(b)
+                    ylo = lane_y(lane, lo[valid], lane.kind)
+                    yhi = lane_y(lane, hi[valid], lane.kind)
+                    rl = self.row_of(ylo)
+                    rh = self.row_of(yhi)
+                    cols_all.append(valid)
+                    lo_all.append(np.maximum(rl - 1, 0))
+                    hi_all.append(rh)
+                elif lane.kind == "irq":
+                    rowh = lane.height / max(1, len(lane.vectors))
+                    for j, v in enumerate(lane.vectors):
+                        iv = src.irq.get(v)
+                        if iv is None or iv.n == 0:
+                            continue
+                        st, en = iv.starts[: iv.n], iv.ends[: iv.n]
+                        cover = np.searchsorted(st, b[1:], side="left") - np.searchsorted(
+                            en, b[:-1], side="right"
+                        )
+                        cols = valid[cover[valid] > 0]
+                        if len(cols) == 0:
+                            continue
+                        r0 = self.row_of(np.array([lane.y0 + (j + 0.12) * rowh]))[0]
+                        r1 = self.row_of(np.array([lane.y0 + (j + 0.88) * rowh]))[0]
+                        cols_all.append(cols)
+                        lo_all.append(np.full(len(cols), r0))
+                        hi_all.append(np.full(len(cols), r1))
+        if cols_all:
+            self.add_spans(np.concatenate(cols_all), np.concatenate(lo_all), np.concatenate(hi_all))
+            self.sweeps += len(triggers)

@@ -1,0 +1,137 @@
+"""Drawing lanes for a time window: decimated steps, bands where a pin toggles faster than the
+pixels, reference traces, and interrupt handler bars with their names."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+
+from ...sim.capture import Capture, decimate_steps
+from .items import Bars
+from .lanes import Lane, Reference, lane_y
+from .style import vector_color, vector_name
+
+
+class LanePainter:
+    """Draws lanes on ``plot``, whose x axis is seconds from a lane's origin cycle."""
+
+    def __init__(self, plot: pg.PlotItem, f_cpu: int) -> None:
+        self.plot = plot
+        self.f_cpu = f_cpu
+
+    def draw_lane(self, lane: Lane, src: Capture, origin: int | None, x0: float, x1: float,
+                  width: int, ref: Reference | None, roll: bool) -> None:  # fmt: skip
+        """Draw ``lane`` of capture ``src`` over [x0, x1] seconds, ``width`` pixels wide, with
+        cycle ``origin`` at 0 (None: nothing to show yet), overlaying ``ref`` if given."""
+        if origin is None:
+            for item in lane.items:
+                if isinstance(item, pg.PlotDataItem):
+                    item.setData([], [])
+                elif isinstance(item, Bars):
+                    item.clear()
+            self.set_labels(lane, [])
+            return
+        f = self.f_cpu
+        c0 = origin + math.floor(x0 * f)
+        c1 = origin + math.ceil(x1 * f)
+        if c1 <= c0:
+            return
+        if lane.kind in ("digital", "analog"):
+            series = src.series(lane.pin) if lane.kind == "digital" else src.analog.get(lane.pin)
+            bands: list = []
+            if series is None:
+                lane.items[0].setData([], [])
+            else:
+                xc, yv = decimate_steps(
+                    series, c0, c1, width, src.end, bands if lane.band is not None else None
+                )
+                lane.items[0].setData((xc - origin) / f, lane_y(lane, yv, lane.kind))
+            if lane.band is not None:
+                if bands:
+                    bx0, bx1, blo, bhi = bands[0]
+                    lane.band.set_rects(
+                        (bx0 - origin) / f,
+                        (bx1 - origin) / f,
+                        lane_y(lane, blo, "digital"),
+                        lane_y(lane, bhi, "digital"),
+                    )
+                else:
+                    lane.band.clear()
+            if ref is not None and len(lane.items) > 1:
+                self.draw_ref(lane, ref, x0, x1, width, roll, item=lane.items[1])
+        elif lane.kind == "irq":
+            self.draw_irq(lane, src, origin, c0, c1, width)
+
+    def draw_ref(self, lane: Lane, ref: Reference, x0: float, x1: float, width: int, roll: bool,
+                 item: pg.PlotDataItem | None = None) -> None:  # fmt: skip
+        """Draw reference ``ref`` in ``lane`` (its own lane, or ``item`` over the live one);
+        aligned on the trigger it was stored at, or on absolute time in roll mode."""
+        item = item or lane.items[0]
+        origin = ref.origin if (ref.origin is not None and not roll) else 0
+        f = self.f_cpu
+        c0 = origin + math.floor(x0 * f)
+        c1 = origin + math.ceil(x1 * f)
+        xc, yv = decimate_steps(ref.series, c0, c1, width, ref.end)
+        kind = "analog" if ref.kind == "analog" else "digital"
+        item.setData((xc - origin) / f, lane_y(lane, yv, kind))
+
+    def draw_irq(self, lane: Lane, src: Capture, origin: int, c0: int, c1: int,
+                 width: int) -> None:  # fmt: skip
+        """One row of bars per vector, a bar from each handler's entry to its return (bars
+        closer than a pixel merge), named inside or beside where there is room."""
+        f = self.f_cpu
+        px = (c1 - c0) / width
+        rowh = lane.height / max(1, len(lane.vectors))
+        labels: list[tuple[float, float, str, str]] = []
+        for j, v in enumerate(lane.vectors):
+            item = lane.items[j]
+            if v not in src.irq:
+                item.clear()
+                continue
+            s, e = src.irq_window(v, c0, c1)
+            if len(s) == 0:
+                item.clear()
+                continue
+            if len(s) > 1:
+                brk = np.flatnonzero(s[1:] - e[:-1] >= px)
+                s = s[np.concatenate([[0], brk + 1])]
+                e = e[np.concatenate([brk, [len(e) - 1]])]
+            s = np.maximum(s, c0)
+            e = np.minimum(np.maximum(e, s + px), c1)
+            b0 = lane.y0 + j * rowh + 0.12 * rowh
+            b1 = lane.y0 + (j + 0.88) * rowh
+            item.set_rects((s - origin) / f, (e - origin) / f, b0, b1)
+            # Name each bar: inside when it is wide enough, else just right of it when the next
+            # bar leaves room (text ~7 px per character).
+            name = vector_name(v)
+            need = (7 * len(name) + 12) * px
+            room = np.concatenate([s[1:], [c1 + need]]) - e
+            inside = (e - s) >= need
+            beside = ~inside & (room >= need + 4 * px)
+            for k in np.flatnonzero(inside | beside)[:24]:
+                if inside[k]:
+                    labels.append(((s[k] + e[k]) / 2 - origin, (b0 + b1) / 2, name, ""))
+                else:
+                    labels.append((e[k] + 3 * px - origin, (b0 + b1) / 2, name, vector_color(v)))
+        self.set_labels(lane, labels)
+
+    def set_labels(self, lane: Lane, labels: list[tuple[float, float, str, str]]) -> None:
+        """Show text ``labels`` (x in cycles from the origin, y, text, colour) on ``lane``,
+        reusing its pool of text items."""
+        pool = lane.labels
+        while len(pool) < len(labels):
+            t = pg.TextItem("", anchor=(0.5, 0.5), color="#0b0f16")
+            t.setZValue(6)
+            self.plot.addItem(t, ignoreBounds=True)
+            lane.items.append(t)
+            pool.append(t)
+        for t, (xc, y, text, color) in zip(pool, labels, strict=False):
+            # colour "" = inside the bar (dark text, centred); else beside it, in its colour
+            t.setText(text, color=color or "#0b0f16")
+            t.setAnchor((0.5, 0.5) if not color else (0.0, 0.5))
+            t.setPos(xc / self.f_cpu, y)
+            t.setVisible(True)
+        for t in pool[len(labels) :]:
+            t.setVisible(False)

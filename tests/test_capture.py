@@ -1,0 +1,194 @@
+"""The scope's capture without Qt (breadboard.sim.capture): records, decimation, the edge
+trigger and its sweeps, channel names and exports. (That breadboard.sim imports no Qt is an
+import-linter contract, checked by test_architecture.py.)"""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from breadboard.sim import F_CPU, HIGH, LOW
+from breadboard.sim.capture import (
+    Capture,
+    Captures,
+    Series,
+    canonical_pin,
+    channel_id,
+    decimate_steps,
+    parse_channel,
+    write_channels_vcd,
+    write_edges_csv,
+)
+from breadboard.sim.worker import TraceChunk
+
+F = F_CPU
+EMPTY = np.zeros((0, 2), dtype=np.int64)
+NO_IRQ = np.zeros((0, 3), dtype=np.int64)
+
+
+def square_rows(half: int, n: int, phase: int = 0) -> np.ndarray:
+    """(cycle, level): LOW at 0, then ``n`` toggles every ``half`` cycles from ``phase``."""
+    t = phase + half * np.arange(1, n + 1, dtype=np.int64)
+    lv = np.where(np.arange(n) % 2 == 0, HIGH, LOW)
+    return np.concatenate([[[0, LOW]], np.stack([t, lv], axis=1)]).astype(np.int64)
+
+
+def chunk(start, end, pins=None, irq=NO_IRQ, reset=False) -> TraceChunk:
+    return TraceChunk(start, end, pins or {}, irq, EMPTY, reset)
+
+
+# ---- channel names ---------------------------------------------------------------------------
+def test_channel_names_accept_the_arduino_spellings():
+    assert canonical_pin("d13") == "D13"
+    assert canonical_pin("14") == "A0"  # Arduino numbers the analog pins 14-19
+    assert canonical_pin("D19") == "A5"
+    assert canonical_pin("A0 dig") == "A0"
+    assert canonical_pin("irq") == "IRQ"
+    with pytest.raises(KeyError, match="D99"):
+        canonical_pin("D99")
+    assert channel_id("A0", kind="digital") == "A0 dig"
+    assert channel_id("D2", "CTC") == "CTC D2"
+
+
+def test_a_channel_id_names_its_source_pin_and_kind():
+    sources = ["", "CTC", "CTC slow"]
+    assert parse_channel("CTC slow D2", sources) == ("CTC slow", "D2", "digital")
+    assert parse_channel("CTC A0", sources) == ("CTC", "A0", "analog")
+    assert parse_channel("A0 dig", sources) == ("", "A0", "digital")
+    assert parse_channel("IRQ", sources) == ("", "IRQ", "irq")
+
+
+# ---- records and decimation --------------------------------------------------------------------
+def test_decimate_steps_is_exact_when_sparse_and_bounded_when_dense():
+    s = Series(True, LOW)
+    s.append(np.array([[100, HIGH], [200, LOW], [300, HIGH]]))
+    x, y = decimate_steps(s, 0, 1000, 1000, 1000)
+    assert x.tolist() == [0, 100, 100, 200, 200, 300, 300, 1000]
+    assert y.tolist() == [0, 0, 2, 2, 0, 0, 2, 2]  # ranks: LOW 0, HIGH 2
+    dense = Series(True, LOW)
+    n = int(0.01 * F) // 3
+    dense.append(square_rows(3, n)[1:])
+    x, y = decimate_steps(dense, 0, int(0.01 * F), 500, int(0.01 * F))
+    assert len(x) <= 3 * 500 + 2
+    assert set(y.tolist()) == {0, 2}
+    assert np.all(np.diff(x) >= 0)
+
+
+def test_dense_runs_become_bands_a_logic_analyser_draws():
+    s = Series(True, LOW)
+    s.append(square_rows(10, 10_000)[1:])  # 100 000 cycles of toggling
+    bands: list = []
+    x, _ = decimate_steps(s, 0, 200_000, 100, 200_000, bands)
+    assert len(bands) == 1
+    x0, x1, lo, hi = bands[0]
+    assert x0[0] == 0 and x1[0] >= 98_000 and lo[0] == 0 and hi[0] == 2
+    assert len(x) < 20  # the line just crosses the band
+
+
+def test_value_at_and_trim_keep_the_level_left_behind():
+    s = Series(True, LOW)
+    s.append(square_rows(1000, 20_000)[1:])
+    assert s.value_at(1500) == HIGH and s.value_at(999) == LOW
+    s.trim(15_000_000, 1 << 20)
+    assert s.cycles[0] >= 15_000_000 - 1000
+    assert s.value_at(s.known_from) == s.base
+    assert s.to_pintrace().level == s.values[s.n - 1]
+
+
+# ---- a capture fed by chunks -------------------------------------------------------------------
+def test_interrupt_entries_and_returns_become_intervals():
+    cap = Capture("")
+    rows = np.array([[100, 16, 1], [180, 16, 0], [300, 7, 1], [320, 16, 1], [340, 16, 0]])
+    cap.ingest([chunk(0, 400, irq=rows, reset=True)])
+    s, e = cap.irq_window(16, 0, 400)
+    assert s.tolist() == [100, 320] and e.tolist() == [180, 340]
+    s, e = cap.irq_window(7, 0, 400)  # still running: drawn up to the capture's end
+    assert s.tolist() == [300] and e.tolist() == [400]
+    assert cap.open_irq(7) == 300 and cap.open_irq(16) is None
+
+
+def test_a_reset_chunk_starts_the_capture_afresh():
+    cap = Capture("")
+    cap.ingest([chunk(0, 1000, {"D2": square_rows(100, 9)}, reset=True)])
+    cap.ingest([chunk(5000, 6000, {"D2": np.array([[5500, HIGH]])}, reset=True)])
+    assert cap.resets == 2 and cap.start == 5000 and cap.end == 6000
+    assert cap.series("D2").rows().tolist() == [[5500, HIGH]]
+
+
+def test_trigger_takes_the_chosen_edge_and_respects_holdoff():
+    cap = Capture("")
+    cap.ingest([chunk(0, 100_000, {"D2": square_rows(1000, 99)}, reset=True)])
+    rising = cap.scan("D2", "rising", 0)
+    assert rising.tolist() == list(range(1000, 100_000, 2000))
+    cap.rearm()
+    cap.searched = 0
+    falling = cap.scan("D2", "falling", 0)
+    assert falling.tolist() == list(range(2000, 100_000, 2000))
+    cap.rearm()
+    cap.searched = 0
+    held = cap.scan("D2", "either", 2500)  # edges every 1000: every third one
+    assert np.all(np.diff(held) >= 2500) and held[0] == 1000
+
+
+def test_a_sweep_completes_once_its_window_is_captured():
+    cap = Capture("")
+    cap.ingest([chunk(0, 10_000, {"D2": square_rows(1000, 9)}, reset=True)])
+    done = cap.acquire("D2", "rising", 0, post=4000)
+    assert done.tolist() == [1000, 3000, 5000]  # 7000 and 9000 need data up to 11000, 13000
+    assert cap.display_trigger == 5000 and cap.sweeps == 3
+    cap.ingest([chunk(10_000, 14_000)])
+    assert cap.acquire("D2", "rising", 0, post=4000).tolist() == [7000, 9000]
+    assert cap.origin("normal", 8000, 4000, 1000) == (9000, "trig'd")
+    assert cap.origin("roll", 8000, 4000, 1000) == (0, "roll")
+
+
+def test_auto_mode_free_runs_and_normal_mode_waits_without_edges():
+    cap = Capture("")
+    cap.ingest([chunk(0, 50_000, {"D2": np.array([[0, LOW]])}, reset=True)])
+    assert len(cap.acquire("D2", "rising", 0, post=4000)) == 0
+    assert cap.origin("auto", 8000, 4000, 1000) == (46_000, "auto")
+    assert cap.origin("normal", 8000, 4000, 1000) == (None, "waiting")
+
+
+def test_captures_keep_a_bounded_history_per_source():
+    caps = Captures(F, history_seconds=0.01)
+    for k in range(50):
+        rows = square_rows(400, 400, phase=k * 160_000)[1:]
+        caps.feed("", [chunk(k * 160_000, (k + 1) * 160_000, {"D2": rows}, reset=k == 0)])
+    src = caps.source("")
+    assert src.start == src.end - int(0.01 * F)
+    d2 = src.series("D2")
+    # 20 000 rows fed; stale rows are dropped in batches of at least 4096 (O(1) amortised)
+    assert d2.n <= 4096 + 2 * 400 and d2.known_from == src.start
+    assert caps.feed("CTC", []) is False and list(caps.sources) == ["", "CTC"]
+
+
+def test_measurements_and_durations_of_a_channel():
+    caps = Captures(F)
+    caps.feed("", [chunk(0, 100_000, {"D2": square_rows(8000, 12)}, reset=True)])
+    assert caps.measure("D2").period.mean == 16_000 / F
+    assert caps.durations("D2", "half period").tolist() == [8000] * 11
+    with pytest.raises(ValueError, match="not a digital channel"):
+        caps.measure("A0")
+    with pytest.raises(ValueError, match="unknown duration"):
+        caps.durations("D2", "furlongs")
+    assert caps.trigger_pin("A0") is None and caps.trigger_pin("A0 dig") == "A0"
+
+
+# ---- exports ---------------------------------------------------------------------------------
+def test_exports_write_every_change(tmp_path):
+    s = Series(True, LOW)
+    s.append(square_rows(1000, 4))
+    path = tmp_path / "edges.csv"
+    write_edges_csv(path, {"CTC D2": s}, F)
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["edge"] for r in rows] == ["", "rising", "falling", "rising", "falling"]
+    assert rows[1]["cycle"] == "1000" and rows[1]["time_s"] == "0.000062500"
+    vcd = tmp_path / "w.vcd"
+    write_channels_vcd(vcd, {"CTC D2": s}, F, 5000)
+    assert "CTC_D2" in vcd.read_text()
+    with pytest.raises(ValueError, match="no digital channel"):
+        write_channels_vcd(vcd, {}, F, 0)
