@@ -35,6 +35,10 @@ from numba import config, typeof
 from numba.core import types
 
 from . import _cache
+from .isa import FLASH_WORDS
+from .kernel import DECODED_SIZE, OP_OUTSIDE, run_slice
+from .periph import chip_reset
+from .regs import DATA_ALLOC, IRQ_LOG_COLS, PIN_LOG_COLS, STATE_SIZE, UART_LOG_COLS
 
 #: File written into the cache directory once the kernel compiled there.
 READY_MARKER = "ready"
@@ -222,8 +226,6 @@ def warm_up() -> dict:
     stage's, or again although the other process had them: empty unless ``STAGES``
     disagrees with the kernel's calls) and ``raced`` (functions of one process's part that
     the other needed before they were in the cache and compiled itself: costs time only)."""
-    from .mcu import Mcu
-
     start = time.perf_counter()
     cold = not kernel_ready()
     helper = _start_helper() if cold and not config.DISABLE_JIT else None
@@ -255,8 +257,8 @@ def warm_up() -> dict:
         else:
             used_helper = False
     global _loaded
-    _loaded = True  # set first: Mcu() below calls ensure_loaded
-    Mcu().run(0)
+    _loaded = True
+    _first_run()
     _mark_ready(cold)
     return {
         "seconds": time.perf_counter() - start,
@@ -268,6 +270,21 @@ def warm_up() -> dict:
         if used_helper
         else [],
     }
+
+
+def _first_run() -> None:
+    """Reset a blank chip and run it to cycle 0: the calls that load (or, without a helper,
+    compile) every function the kernel calls. warm knows the kernel, not ``Mcu`` (which
+    calls ``ensure_loaded``): the import goes one way."""
+    data = np.zeros(DATA_ALLOC, np.uint8)
+    st = np.zeros(STATE_SIZE, np.int64)
+    # chip_reset logs the pins without a bounds check: give the logs room
+    logs = [np.zeros((256, cols), np.int64) for cols in (PIN_LOG_COLS, IRQ_LOG_COLS, UART_LOG_COLS)]
+    chip_reset(data, st, np.int64(0), logs[0], np.int64(1))
+    op = np.full(DECODED_SIZE, OP_OUTSIDE, np.int32)
+    flash = np.full(FLASH_WORDS, 0xFFFF, np.uint16)
+    zeros = np.zeros(DECODED_SIZE, np.int32)
+    run_slice(data, flash, op, zeros, zeros, st, *logs, np.int64(0))
 
 
 def ensure_loaded() -> None:
