@@ -5,6 +5,8 @@ Addresses are data-space addresses (I/O address + 0x20), as used by LD/ST and by
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 F_CPU = 16_000_000
@@ -145,36 +147,62 @@ TCCR2A, TCCR2B, TCNT2, OCR2A, OCR2B, ASSR = 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB6
 TWBR, TWSR, TWAR, TWDR, TWAMR = 0xB8, 0xB9, 0xBA, 0xBB, 0xBD
 UCSR0C, UBRR0L, UBRR0H, UDR0 = 0xC2, 0xC4, 0xC5, 0xC6
 
-# Which peripheral module owns each I/O data address (0x20-0xFF): the dispatcher in
-# periph.py routes reads and writes by this table. 0 = plain storage.
-OWN_NONE, OWN_PORTS, OWN_EXTINT, OWN_TIMER0, OWN_TIMER1, OWN_TIMER2 = 0, 1, 2, 3, 4, 5
-OWN_USART, OWN_ADC, OWN_ACOMP, OWN_EEPROM, OWN_WDT, OWN_SPI, OWN_TWI, OWN_SYSCTL = range(6, 14)
+
+# --- The peripherals table ---------------------------------------------------------------------
+class Peripheral(NamedTuple):
+    """One row of ``PERIPHERALS``: a register owner the dispatcher in periph.py routes to.
+
+    ``module`` (breadboard/avr/<module>.py) provides ``<module>_reset``, ``_read``,
+    ``_write``, and ``_update`` if ``update``, ``_pin_change`` if ``pin_change`` (the contract
+    in periph.py; ``ports`` is the exception: pins.py's ``port_read``/``port_write``).
+    ``block`` is the size of its state block (``LAYOUT``; 0: none, the kernel's core fields)."""
+
+    name: str
+    module: str
+    owner: int
+    registers: tuple[int, ...]
+    block: int
+    update: bool
+    pin_change: bool
+
+
+#: Which peripheral owns which I/O data address (0x20-0xFF); owner id 0 = plain storage.
+PERIPHERALS: tuple[Peripheral, ...] = (
+    Peripheral("ports", "pins", 1, tuple(range(PINB, PORTD + 1)), 0, False, False),
+    Peripheral("extint", "extint", 2,
+               (EIFR, EIMSK, PCIFR, PCICR, EICRA, PCMSK0, PCMSK1, PCMSK2), 16, True, True),
+    # GTCCR (prescaler resets) is handled with the timers
+    Peripheral("timer0", "timers", 3,
+               (TCCR0A, TCCR0B, TCNT0, OCR0A, OCR0B, TIFR0, TIMSK0, GTCCR), 32, True, True),
+    Peripheral("timer1", "timers", 4,
+               (TCCR1A, TCCR1B, TCCR1C, TCNT1L, TCNT1H, ICR1L, ICR1H, OCR1AL, OCR1AH, OCR1BL,
+                OCR1BH, TIFR1, TIMSK1), 32, True, True),
+    Peripheral("timer2", "timers", 5,
+               (TCCR2A, TCCR2B, TCNT2, OCR2A, OCR2B, ASSR, TIFR2, TIMSK2), 32, True, True),
+    Peripheral("usart", "usart", 6,
+               (UCSR0A, UCSR0B, UCSR0C, UBRR0L, UBRR0H, UDR0), 32, True, False),
+    Peripheral("adc", "adc", 7,
+               (ADCL, ADCH, ADCSRA, ADCSRB, ADMUX, DIDR0, DIDR1), 32, True, False),
+    Peripheral("acomp", "acomp", 8, (ACSR,), 16, True, False),
+    Peripheral("eeprom", "eeprom", 9, (EECR, EEDR, EEARL, EEARH), 16, True, False),
+    Peripheral("wdt", "wdt", 10, (WDTCSR,), 16, True, False),
+    Peripheral("spi", "spi", 11, (SPCR, SPSR, SPDR), 16, True, False),
+    Peripheral("twi", "twi", 12, (TWBR, TWSR, TWAR, TWDR, TWCR, TWAMR), 16, True, False),
+    Peripheral("sysctl", "sysctl", 13,
+               (SMCR, MCUSR, MCUCR, PRR, CLKPR, OSCCAL, SPMCSR), 3, False, False),
+)  # fmt: skip
+PERIPHERAL = {p.name: p for p in PERIPHERALS}
+OWN_NONE = 0
+OWN_PORTS, OWN_EXTINT, OWN_TIMER0, OWN_TIMER1, OWN_TIMER2 = (p.owner for p in PERIPHERALS[:5])
+OWN_USART, OWN_ADC, OWN_ACOMP, OWN_EEPROM, OWN_WDT, OWN_SPI, OWN_TWI, OWN_SYSCTL = (
+    p.owner for p in PERIPHERALS[5:]
+)
 OWNER = np.zeros(256, dtype=np.uint8)
-for _a in range(PINB, PORTD + 1):
-    OWNER[_a] = OWN_PORTS
-for _a in (EIFR, EIMSK, PCIFR, PCICR, EICRA, PCMSK0, PCMSK1, PCMSK2):
-    OWNER[_a] = OWN_EXTINT
-for _a in (TCCR0A, TCCR0B, TCNT0, OCR0A, OCR0B, TIFR0, TIMSK0, GTCCR):
-    OWNER[_a] = OWN_TIMER0  # GTCCR (prescaler resets) is handled with the timers
-for _a in (TCCR1A, TCCR1B, TCCR1C, TCNT1L, TCNT1H, ICR1L, ICR1H, OCR1AL, OCR1AH, OCR1BL,
-           OCR1BH, TIFR1, TIMSK1):  # fmt: skip
-    OWNER[_a] = OWN_TIMER1
-for _a in (TCCR2A, TCCR2B, TCNT2, OCR2A, OCR2B, ASSR, TIFR2, TIMSK2):
-    OWNER[_a] = OWN_TIMER2
-for _a in (UCSR0A, UCSR0B, UCSR0C, UBRR0L, UBRR0H, UDR0):
-    OWNER[_a] = OWN_USART
-for _a in (ADCL, ADCH, ADCSRA, ADCSRB, ADMUX, DIDR0, DIDR1):
-    OWNER[_a] = OWN_ADC
-OWNER[ACSR] = OWN_ACOMP
-for _a in (EECR, EEDR, EEARL, EEARH):
-    OWNER[_a] = OWN_EEPROM
-OWNER[WDTCSR] = OWN_WDT
-for _a in (SPCR, SPSR, SPDR):
-    OWNER[_a] = OWN_SPI
-for _a in (TWBR, TWSR, TWAR, TWDR, TWCR, TWAMR):
-    OWNER[_a] = OWN_TWI
-for _a in (SMCR, MCUSR, MCUCR, PRR, CLKPR, OSCCAL, SPMCSR):
-    OWNER[_a] = OWN_SYSCTL
+for _p in PERIPHERALS:
+    for _a in _p.registers:
+        if OWNER[_a]:
+            raise ValueError(f"I/O address {_a:#x} owned twice ({_p.name})")
+        OWNER[_a] = _p.owner
 
 
 # --- Kernel state: named blocks of one int64 array -------------------------------------------
@@ -210,6 +238,13 @@ class Layout:
 
 LAYOUT = Layout()
 _b = LAYOUT.block
+
+
+def _periph(name: str) -> int:
+    """A peripheral's state block, of the size its ``PERIPHERALS`` row gives."""
+    return LAYOUT.block(name, PERIPHERAL[name].block)
+
+
 # Core
 S_PC = _b("pc")
 S_CYCLE = _b("cycle")
@@ -246,10 +281,10 @@ S_PIN_DIRTY = _b("pin_dirty")  # bit p: port p's levels may have changed, edge d
 S_OVR_IN = _b("ovr_in", 3)  # bits a peripheral forces to input (RXD with RXEN, MISO as master)
 LAYOUT.gap(96)
 # Peripheral blocks: each module names the entries of its own block (see the modules)
-S_EXTINT = _b("extint", 16)
-S_TIMER0 = _b("timer0", 32)
-S_TIMER1 = _b("timer1", 32)
-S_TIMER2 = _b("timer2", 32)
+S_EXTINT = _periph("extint")
+S_TIMER0 = _periph("timer0")
+S_TIMER1 = _periph("timer1")
+S_TIMER2 = _periph("timer2")
 # Offsets inside each timer's block that other modules read (the ADC's auto-trigger):
 T_LAST_TOV = 28  # cycle of the last overflow flag
 T_LAST_OCFA = 29  # cycle of the last compare match A flag
@@ -258,16 +293,17 @@ T_LAST_ICF = 31  # cycle of the last input capture flag (Timer1)
 S_PSR10_BASE = _b("psr10_base")  # cycle the Timer0/1 prescaler was last reset at
 S_PSR2_BASE = _b("psr2_base")  # cycle the Timer2 prescaler was last reset at
 LAYOUT.gap(224)
-S_USART = _b("usart", 32)
-S_SPI = _b("spi", 16)
-S_TWI = _b("twi", 16)
-S_ADC = _b("adc", 32)
-S_ACOMP = _b("acomp", 16)
-S_EEPROM = _b("eeprom", 16)
-S_WDT = _b("wdt", 16)
-S_SYSCTL = S_SLEEP_MODE = _b("sleep_mode")  # SMCR.SM of the current sleep
-S_VECTOR_BASE = _b("vector_base")  # word address of the vector table (0, or the boot section)
-S_IVCE_UNTIL = _b("ivce_until")  # IVSEL may be changed until this cycle (IVCE timed sequence)
+S_USART = _periph("usart")
+S_SPI = _periph("spi")
+S_TWI = _periph("twi")
+S_ADC = _periph("adc")
+S_ACOMP = _periph("acomp")
+S_EEPROM = _periph("eeprom")
+S_WDT = _periph("wdt")
+S_SYSCTL = _periph("sysctl")
+S_SLEEP_MODE = S_SYSCTL + 0  # SMCR.SM of the current sleep
+S_VECTOR_BASE = S_SYSCTL + 1  # word address of the vector table (0, or the boot section)
+S_IVCE_UNTIL = S_SYSCTL + 2  # IVSEL may be changed until this cycle (IVCE timed sequence)
 LAYOUT.gap(384)
 # Analog inputs
 S_ANALOG = _b("analog", 8)  # pin voltages in microvolts for ADC0-7
@@ -286,7 +322,7 @@ S_RX_HEAD = _b("rx_head")  # next entry to receive
 S_RX_TAIL = _b("rx_tail")  # next free entry
 LAYOUT.gap(576)
 STATE_SIZE = LAYOUT.size
-del _b
+del _b, _periph
 
 #: Blocks a power-on reset keeps: what the circuit drives onto the pins (the rest is zeroed;
 #: a reset by the reset button or the watchdog clears only what ``chip_reset`` resets).

@@ -38,7 +38,7 @@ from . import _cache
 from .isa import FLASH_WORDS
 from .kernel import DECODED_SIZE, OP_OUTSIDE, run_slice
 from .periph import chip_reset
-from .regs import DATA_ALLOC, IRQ_LOG_COLS, PIN_LOG_COLS, STATE_SIZE, UART_LOG_COLS
+from .regs import DATA_ALLOC, IRQ_LOG_COLS, PERIPHERALS, PIN_LOG_COLS, STATE_SIZE, UART_LOG_COLS
 
 #: File written into the cache directory once the kernel compiled there.
 READY_MARKER = "ready"
@@ -59,17 +59,39 @@ CONTRACT = {
     "read": (_U8, _I64, _i, _i),
     "write": (_U8, _I64, _i, _i, _i, _LOG, _LOG),
     "update": (_U8, _I64, _i, _LOG, _LOG),
+    "pin_change": (_U8, _I64, _i, _i, _i, _i),
 }
-_PIN_CHANGE = (_U8, _I64, _i, _i, _i, _i)
-_NO_UPDATE = ("reset", "read", "write")  # sysctl has no timed events
 
 
-def _module(
-    name: str, *extra: tuple[str, tuple], kinds: tuple[str, ...] = tuple(CONTRACT)
-) -> tuple[tuple[str, str, tuple], ...]:
-    """A peripheral module's contract functions, then ``extra`` (function, types) pairs."""
+def _module(name: str, *extra: tuple[str, tuple]) -> tuple[tuple[str, str, tuple], ...]:
+    """A peripheral module's contract functions, as its ``regs.PERIPHERALS`` row declares
+    them, then ``extra`` (function, types) pairs."""
+    row = next(p for p in PERIPHERALS if p.module == name)
+    kinds = ["reset", "read", "write"] + ["update"] * row.update + ["pin_change"] * row.pin_change
     contract = tuple((name, f"{name}_{kind}", CONTRACT[kind]) for kind in kinds)
     return contract + tuple((name, fn, sig) for fn, sig in extra)
+
+
+#: The peripheral modules whose contract functions the helper process compiles (a balance of
+#: compile time between the two processes; every other module's are compiled here).
+HELPER_MODULES = ("timers", "twi", "spi", "eeprom")
+#: Functions of peripheral modules beyond the contract that the dispatcher calls.
+EXTRA = {
+    "adc": (("adc_sleep", CONTRACT["reset"]),),
+    "wdt": (("wdt_kick", CONTRACT["reset"]),),
+    "sysctl": (("wakes", (_i, _i)), ("wake_delay", (_i,))),
+    "timers": (("timers_clock", (_U8, _I64, _i, _b)),),
+}
+_MODULES = tuple(dict.fromkeys(p.module for p in PERIPHERALS if p.module != "pins"))
+
+
+def _modules(helper: bool) -> tuple[tuple[str, str, tuple], ...]:
+    return tuple(
+        fn
+        for m in _MODULES
+        if (m in HELPER_MODULES) == helper
+        for fn in _module(m, *EXTRA.get(m, ()))
+    )
 
 
 Part = tuple[tuple[str, str, tuple], ...]
@@ -77,12 +99,7 @@ Part = tuple[tuple[str, str, tuple], ...]
 #: Per stage, (this process's part, the helper's part): (module, function, argument types).
 STAGES: tuple[tuple[Part, Part], ...] = (
     (
-        _module("usart")
-        + _module("adc", ("adc_sleep", CONTRACT["reset"]))
-        + _module("wdt", ("wdt_kick", CONTRACT["reset"]))
-        + _module("acomp")
-        + _module("extint", ("extint_pin_change", _PIN_CHANGE))
-        + _module("sysctl", ("wakes", (_i, _i)), ("wake_delay", (_i,)), kinds=_NO_UPDATE)
+        _modules(helper=False)
         + (
             ("kernel", "pending_vector", (_U8, _I64)),
             ("kernel", "spm", (_U8, _U16, _I64, _i, _i, _i)),
@@ -90,14 +107,7 @@ STAGES: tuple[tuple[Part, Part], ...] = (
             ("pins", "port_read", CONTRACT["read"]),
             ("pins", "port_write", (_U8, _I64, _LOG, _i, _i, _i)),
         ),
-        _module(
-            "timers",
-            ("timers_pin_change", _PIN_CHANGE),
-            ("timers_clock", (_U8, _I64, _i, _b)),
-        )
-        + _module("twi")
-        + _module("spi")
-        + _module("eeprom"),
+        _modules(helper=True),
     ),
     (
         (
