@@ -7,9 +7,10 @@ References (ATmega328P datasheet DS40002061):
 - 12 "Interrupts" (the vector table, priority = vector order)
 and the AVR Instruction Set Manual entries for SEI, CLI, RETI and SLEEP.
 
-No peripheral raises flags on its own yet, so the tests drive the interrupt lines through the
-flag and enable registers: poked from outside with ``Mcu.write`` (which makes the kernel
-re-check its interrupt lines) or written by the firmware with OUT/STS.
+These tests check the interrupt controller itself, apart from the peripherals that raise its
+flags (their own tests cover those): they drive the interrupt lines through the flag and
+enable registers, poked from outside with ``Mcu.write`` (which makes the kernel re-check its
+interrupt lines) or written by the firmware with OUT/STS.
 
 Program layout used throughout: word 0 ``JMP MAIN``; vector ``v`` (word ``2v``) holds
 ``JMP handler_addr(v)``; every handler defaults to ``INC r20; RETI``. Main programs count

@@ -21,6 +21,8 @@ from .regs import (
     HALT_UNDEFINED,
     IRQ_LOG_COLS,
     IRQ_REGISTER,
+    KEPT_BY_POWER_ON,
+    LAYOUT,
     PIN_LOG_COLS,
     PINB,
     RESET_EXTERNAL,
@@ -117,20 +119,16 @@ class Mcu:
         and SRAM as it was.
         """
         cycle = 0 if power_on else int(self.st[S_CYCLE])
-        keep = self.st[S_EXT_LEVEL : S_EXT_DRIVEN + 3].copy()
-        analog = self.st[S_ANALOG:S_ANALOG_DIRTY].copy()
-        rx = self.st[S_RX_QUEUE : S_RX_TAIL + 1].copy()
         if power_on:
             self.data[:EEPROM_BASE] = 0  # the EEPROM is non-volatile: it keeps its bytes
             self.data[EEPROM_BASE + EEPROM_SIZE :] = 0
+            keep = LAYOUT.of(*KEPT_BY_POWER_ON)
+            kept = self.st[keep]
             self.st[:] = 0
-            self.st[S_EXT_LEVEL : S_EXT_DRIVEN + 3] = keep
+            self.st[keep] = kept
             self.st[S_AVCC_UV] = 5_000_000
             self.st[S_AREF_UV] = 5_000_000
             self.st[S_TEMP_MC] = 25_000
-        else:
-            self.st[S_ANALOG:S_ANALOG_DIRTY] = analog
-            self.st[S_RX_QUEUE : S_RX_TAIL + 1] = rx
         self.st[S_CYCLE] = cycle
         self.st[S_PC] = 0
         self.st[S_HALT] = HALT_NONE

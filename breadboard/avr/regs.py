@@ -5,6 +5,8 @@ Addresses are data-space addresses (I/O address + 0x20), as used by LD/ST and by
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 F_CPU = 16_000_000
@@ -145,114 +147,188 @@ TCCR2A, TCCR2B, TCNT2, OCR2A, OCR2B, ASSR = 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB6
 TWBR, TWSR, TWAR, TWDR, TWAMR = 0xB8, 0xB9, 0xBA, 0xBB, 0xBD
 UCSR0C, UBRR0L, UBRR0H, UDR0 = 0xC2, 0xC4, 0xC5, 0xC6
 
-# Which peripheral module owns each I/O data address (0x20-0xFF): the dispatcher in
-# periph.py routes reads and writes by this table. 0 = plain storage.
-OWN_NONE, OWN_PORTS, OWN_EXTINT, OWN_TIMER0, OWN_TIMER1, OWN_TIMER2 = 0, 1, 2, 3, 4, 5
-OWN_USART, OWN_ADC, OWN_ACOMP, OWN_EEPROM, OWN_WDT, OWN_SPI, OWN_TWI, OWN_SYSCTL = range(6, 14)
-OWNER = np.zeros(256, dtype=np.uint8)
-for _a in range(PINB, PORTD + 1):
-    OWNER[_a] = OWN_PORTS
-for _a in (EIFR, EIMSK, PCIFR, PCICR, EICRA, PCMSK0, PCMSK1, PCMSK2):
-    OWNER[_a] = OWN_EXTINT
-for _a in (TCCR0A, TCCR0B, TCNT0, OCR0A, OCR0B, TIFR0, TIMSK0, GTCCR):
-    OWNER[_a] = OWN_TIMER0  # GTCCR (prescaler resets) is handled with the timers
-for _a in (TCCR1A, TCCR1B, TCCR1C, TCNT1L, TCNT1H, ICR1L, ICR1H, OCR1AL, OCR1AH, OCR1BL,
-           OCR1BH, TIFR1, TIMSK1):  # fmt: skip
-    OWNER[_a] = OWN_TIMER1
-for _a in (TCCR2A, TCCR2B, TCNT2, OCR2A, OCR2B, ASSR, TIFR2, TIMSK2):
-    OWNER[_a] = OWN_TIMER2
-for _a in (UCSR0A, UCSR0B, UCSR0C, UBRR0L, UBRR0H, UDR0):
-    OWNER[_a] = OWN_USART
-for _a in (ADCL, ADCH, ADCSRA, ADCSRB, ADMUX, DIDR0, DIDR1):
-    OWNER[_a] = OWN_ADC
-OWNER[ACSR] = OWN_ACOMP
-for _a in (EECR, EEDR, EEARL, EEARH):
-    OWNER[_a] = OWN_EEPROM
-OWNER[WDTCSR] = OWN_WDT
-for _a in (SPCR, SPSR, SPDR):
-    OWNER[_a] = OWN_SPI
-for _a in (TWBR, TWSR, TWAR, TWDR, TWCR, TWAMR):
-    OWNER[_a] = OWN_TWI
-for _a in (SMCR, MCUSR, MCUCR, PRR, CLKPR, OSCCAL, SPMCSR):
-    OWNER[_a] = OWN_SYSCTL
 
-# --- Kernel state: named indices into one int64 array -----------------------------------------
-# Core (0-63)
-S_PC = 0
-S_CYCLE = 1
-S_SLEEPING = 2  # 1 while the CPU sleeps
-S_HALT = 3  # 0 running, else a HALT_* reason
-S_HALT_PC = 4
-S_HALT_WORD = 5
-S_INHIBIT = 6  # cycle at which one more instruction must run before an interrupt (SEI/RETI)
-S_PERIPH_NEXT = 7  # next cycle a peripheral needs attention
-S_LEVEL_REQ = 8  # bit v set: vector v requested by a level (e.g. INT0 low level)
-S_PIN_N = 9  # entries used in the pin log
-S_IRQ_N = 10  # entries used in the interrupt log
-S_UART_N = 11  # entries used in the USART log
-S_IRQ_DEPTH = 12  # nesting depth of interrupt handlers (for the RETI log entry)
-S_SPM_DIRTY = 13  # 1 when SPM rewrote flash and the decode must be refreshed
-S_EXT_LEVEL = 14  # 3 entries (B, C, D): level driven from outside on each pin
-S_EXT_DRIVEN = 17  # 3 entries: mask of pins driven from outside
-S_INSTRUCTIONS = 20  # instructions executed (updated at slice exit)
-S_SLEEP_SINCE = 21  # cycle at which the CPU last went to sleep
-S_STALL = 22  # cycles the CPU is halted after the current instruction (EEPROM read/write)
-S_RESET_REQ = 23  # nonzero: a reset source fired (value = MCUSR bit to set)
-S_RESETS = 24  # number of resets since power-on (not counting it)
-S_IRQ_STACK = 32  # 32 entries: vectors of the handlers being served, innermost last
+# --- The peripherals table ---------------------------------------------------------------------
+class Peripheral(NamedTuple):
+    """One row of ``PERIPHERALS``: a register owner the dispatcher in periph.py routes to.
+
+    ``module`` (breadboard/avr/<module>.py) provides ``<module>_reset``, ``_read``,
+    ``_write``, and ``_update`` if ``update``, ``_pin_change`` if ``pin_change`` (the contract
+    in periph.py; ``ports`` is the exception: pins.py's ``port_read``/``port_write``).
+    ``block`` is the size of its state block (``LAYOUT``; 0: none, the kernel's core fields)."""
+
+    name: str
+    module: str
+    owner: int
+    registers: tuple[int, ...]
+    block: int
+    update: bool
+    pin_change: bool
+
+
+#: Which peripheral owns which I/O data address (0x20-0xFF); owner id 0 = plain storage.
+PERIPHERALS: tuple[Peripheral, ...] = (
+    Peripheral("ports", "pins", 1, tuple(range(PINB, PORTD + 1)), 0, False, False),
+    Peripheral("extint", "extint", 2,
+               (EIFR, EIMSK, PCIFR, PCICR, EICRA, PCMSK0, PCMSK1, PCMSK2), 16, True, True),
+    # GTCCR (prescaler resets) is handled with the timers
+    Peripheral("timer0", "timers", 3,
+               (TCCR0A, TCCR0B, TCNT0, OCR0A, OCR0B, TIFR0, TIMSK0, GTCCR), 32, True, True),
+    Peripheral("timer1", "timers", 4,
+               (TCCR1A, TCCR1B, TCCR1C, TCNT1L, TCNT1H, ICR1L, ICR1H, OCR1AL, OCR1AH, OCR1BL,
+                OCR1BH, TIFR1, TIMSK1), 32, True, True),
+    Peripheral("timer2", "timers", 5,
+               (TCCR2A, TCCR2B, TCNT2, OCR2A, OCR2B, ASSR, TIFR2, TIMSK2), 32, True, True),
+    Peripheral("usart", "usart", 6,
+               (UCSR0A, UCSR0B, UCSR0C, UBRR0L, UBRR0H, UDR0), 32, True, False),
+    Peripheral("adc", "adc", 7,
+               (ADCL, ADCH, ADCSRA, ADCSRB, ADMUX, DIDR0, DIDR1), 32, True, False),
+    Peripheral("acomp", "acomp", 8, (ACSR,), 16, True, False),
+    Peripheral("eeprom", "eeprom", 9, (EECR, EEDR, EEARL, EEARH), 16, True, False),
+    Peripheral("wdt", "wdt", 10, (WDTCSR,), 16, True, False),
+    Peripheral("spi", "spi", 11, (SPCR, SPSR, SPDR), 16, True, False),
+    Peripheral("twi", "twi", 12, (TWBR, TWSR, TWAR, TWDR, TWCR, TWAMR), 16, True, False),
+    Peripheral("sysctl", "sysctl", 13,
+               (SMCR, MCUSR, MCUCR, PRR, CLKPR, OSCCAL, SPMCSR), 3, False, False),
+)  # fmt: skip
+PERIPHERAL = {p.name: p for p in PERIPHERALS}
+OWN_NONE = 0
+OWN_PORTS, OWN_EXTINT, OWN_TIMER0, OWN_TIMER1, OWN_TIMER2 = (p.owner for p in PERIPHERALS[:5])
+OWN_USART, OWN_ADC, OWN_ACOMP, OWN_EEPROM, OWN_WDT, OWN_SPI, OWN_TWI, OWN_SYSCTL = (
+    p.owner for p in PERIPHERALS[5:]
+)
+OWNER = np.zeros(256, dtype=np.uint8)
+for _p in PERIPHERALS:
+    for _a in _p.registers:
+        if OWNER[_a]:
+            raise ValueError(f"I/O address {_a:#x} owned twice ({_p.name})")
+        OWNER[_a] = _p.owner
+
+
+# --- Kernel state: named blocks of one int64 array -------------------------------------------
+class Layout:
+    """Allocates named blocks of the kernel's state array in order: ``block(name, size)``
+    returns the block's first index. ``gap`` pads to an index so that later blocks keep their
+    place when one grows into its reserve. ``blocks`` maps each name to its ``slice``."""
+
+    def __init__(self) -> None:
+        self.blocks: dict[str, slice] = {}
+        self.size = 0
+
+    def block(self, name: str, size: int = 1) -> int:
+        if name in self.blocks:
+            raise ValueError(f"state block {name!r} allocated twice")
+        if size < 1:
+            raise ValueError(f"state block {name!r}: size {size} < 1")
+        first = self.size
+        self.blocks[name] = slice(first, first + size)
+        self.size += size
+        return first
+
+    def gap(self, to: int) -> None:
+        """Leave indices up to ``to`` (exclusive) free (the reserve of the block before)."""
+        if to < self.size:
+            raise ValueError(f"state layout: index {to} already allocated (size {self.size})")
+        self.size = to
+
+    def of(self, *names: str) -> np.ndarray:
+        """The indices of the named blocks, in order (to save and restore them together)."""
+        return np.concatenate([np.arange(b.start, b.stop) for b in map(self.blocks.get, names)])
+
+
+LAYOUT = Layout()
+_b = LAYOUT.block
+
+
+def _periph(name: str) -> int:
+    """A peripheral's state block, of the size its ``PERIPHERALS`` row gives."""
+    return LAYOUT.block(name, PERIPHERAL[name].block)
+
+
+# Core
+S_PC = _b("pc")
+S_CYCLE = _b("cycle")
+S_SLEEPING = _b("sleeping")  # 1 while the CPU sleeps
+S_HALT = _b("halt")  # 0 running, else a HALT_* reason
+S_HALT_PC = _b("halt_pc")
+S_HALT_WORD = _b("halt_word")
+S_INHIBIT = _b("inhibit")  # cycle at which one more instruction must run before an interrupt
+S_PERIPH_NEXT = _b("periph_next")  # next cycle a peripheral needs attention
+S_LEVEL_REQ = _b("level_req")  # bit v set: vector v requested by a level (e.g. INT0 low level)
+S_PIN_N = _b("pin_n")  # entries used in the pin log
+S_IRQ_N = _b("irq_n")  # entries used in the interrupt log
+S_UART_N = _b("uart_n")  # entries used in the USART log
+S_IRQ_DEPTH = _b("irq_depth")  # nesting depth of interrupt handlers (for the RETI log entry)
+S_SPM_DIRTY = _b("spm_dirty")  # 1 when SPM rewrote flash and the decode must be refreshed
+S_EXT_LEVEL = _b("ext_level", 3)  # B, C, D: level driven from outside on each pin
+S_EXT_DRIVEN = _b("ext_driven", 3)  # B, C, D: mask of pins driven from outside
+S_INSTRUCTIONS = _b("instructions")  # instructions executed (updated at slice exit)
+S_SLEEP_SINCE = _b("sleep_since")  # cycle at which the CPU last went to sleep
+S_STALL = _b("stall")  # cycles the CPU is halted after the current instruction (EEPROM)
+S_RESET_REQ = _b("reset_req")  # nonzero: a reset source fired (value = MCUSR bit to set)
+S_RESETS = _b("resets")  # number of resets since power-on (not counting it)
+LAYOUT.gap(32)
 IRQ_STACK_DEPTH = 32
-# Pins (64-95): see pins.py
-S_OVR_MASK = 64  # 3: bits whose output value a peripheral controls (OC0A, TXD ...)
-S_OVR_VAL = 67  # 3: the values it drives there
-S_OVR_DDR = 70  # 3: bits a peripheral forces to output (TXD with TXEN)
-S_LEVELS = 73  # 3: pin levels as last seen by the edge detectors
-S_LEVELS_PREV = 76  # 3: levels before the last change (what PINx reads until synchronised)
-S_LEVELS_AT = 79  # 3: cycle of the last change on each port
-S_PIN_DIRTY = 82  # bit p: port p's levels may have changed, edge detectors must look
-S_OVR_IN = 83  # 3: bits a peripheral forces to input (RXD with RXEN, MISO as SPI master)
-S_LEVELS_PREV2 = 86  # 3: levels before the change at S_LEVELS_PREV_AT (synchroniser history)
-S_LEVELS_PREV_AT = 89  # 3: cycle of the change that produced S_LEVELS_PREV
-# External interrupts (96-111): see extint.py
-S_EXTINT = 96
-# Timers (112-207): 32 entries each for Timer0, Timer1, Timer2; shared prescaler bases
-S_TIMER0 = 112
-S_TIMER1 = 144
-S_TIMER2 = 176
+S_IRQ_STACK = _b("irq_stack", IRQ_STACK_DEPTH)  # vectors of the handlers served, innermost last
+# Pins: see pins.py
+S_OVR_MASK = _b("ovr_mask", 3)  # bits whose output value a peripheral controls (OC0A, TXD ...)
+S_OVR_VAL = _b("ovr_val", 3)  # the values it drives there
+S_OVR_DDR = _b("ovr_ddr", 3)  # bits a peripheral forces to output (TXD with TXEN)
+S_LEVELS = _b("levels", 3)  # pin levels as last seen by the edge detectors
+S_LEVELS_PREV = _b("levels_prev", 3)  # levels before the last change (PINx until synchronised)
+S_LEVELS_AT = _b("levels_at", 3)  # cycle of the last change on each port
+S_PIN_DIRTY = _b("pin_dirty")  # bit p: port p's levels may have changed, edge detectors look
+S_OVR_IN = _b("ovr_in", 3)  # bits a peripheral forces to input (RXD with RXEN, MISO as master)
+S_LEVELS_PREV2 = _b("levels_prev2", 3)  # levels before the change at S_LEVELS_PREV_AT
+S_LEVELS_PREV_AT = _b("levels_prev_at", 3)  # cycle of the change that produced S_LEVELS_PREV
+LAYOUT.gap(96)
+# Peripheral blocks: each module names the entries of its own block (see the modules)
+S_EXTINT = _periph("extint")
+S_TIMER0 = _periph("timer0")
+S_TIMER1 = _periph("timer1")
+S_TIMER2 = _periph("timer2")
 # Offsets inside each timer's block that other modules read (the ADC's auto-trigger):
 T_LAST_TOV = 28  # cycle of the last overflow flag
 T_LAST_OCFA = 29  # cycle of the last compare match A flag
 T_LAST_OCFB = 30  # cycle of the last compare match B flag
 T_LAST_ICF = 31  # cycle of the last input capture flag (Timer1)
-S_PSR10_BASE = 208  # cycle the Timer0/1 prescaler was last reset at
-S_PSR2_BASE = 209  # cycle the Timer2 prescaler was last reset at
-# USART (224-255), SPI (256-271), TWI (272-287), ADC (288-319), analog comparator (320-335),
-# EEPROM (336-351), watchdog (352-367), system control / sleep (368-383)
-S_USART = 224
-S_SPI = 256
-S_TWI = 272
-S_ADC = 288
-S_ACOMP = 320
-S_EEPROM = 336
-S_WDT = 352
-S_SYSCTL = 368
-S_SLEEP_MODE = 368  # SMCR.SM of the current sleep
-S_VECTOR_BASE = 369  # word address of the vector table (0, or the boot section with IVSEL)
-S_IVCE_UNTIL = 370  # IVSEL may be changed until this cycle (IVCE timed sequence)
-# Analog inputs (384-415): pin voltages in microvolts for ADC0-7, then AREF, AVCC
-S_ANALOG = 384
-S_AREF_UV = 392
-S_AVCC_UV = 393
-S_TEMP_MC = 394  # die temperature, milli-degrees Celsius
-S_ANALOG_DIRTY = 395  # 1: an analog input changed (comparator must look)
-S_AIN0_UV = 396  # analog comparator input AIN0 (PD6, Uno D6), microvolts
-S_AIN1_UV = 397  # analog comparator input AIN1 (PD7, Uno D7), microvolts
-S_ANALOG_AT = 398  # cycle of the latest analog input change (with S_ANALOG_DIRTY)
-# Serial input queue (416-543): 64 entries of (cycle the start bit begins, byte)
-S_RX_QUEUE = 416
+S_PSR10_BASE = _b("psr10_base")  # cycle the Timer0/1 prescaler was last reset at
+S_PSR2_BASE = _b("psr2_base")  # cycle the Timer2 prescaler was last reset at
+LAYOUT.gap(224)
+S_USART = _periph("usart")
+S_SPI = _periph("spi")
+S_TWI = _periph("twi")
+S_ADC = _periph("adc")
+S_ACOMP = _periph("acomp")
+S_EEPROM = _periph("eeprom")
+S_WDT = _periph("wdt")
+S_SYSCTL = _periph("sysctl")
+S_SLEEP_MODE = S_SYSCTL + 0  # SMCR.SM of the current sleep
+S_VECTOR_BASE = S_SYSCTL + 1  # word address of the vector table (0, or the boot section)
+S_IVCE_UNTIL = S_SYSCTL + 2  # IVSEL may be changed until this cycle (IVCE timed sequence)
+LAYOUT.gap(384)
+# Analog inputs
+S_ANALOG = _b("analog", 8)  # pin voltages in microvolts for ADC0-7
+S_AREF_UV = _b("aref_uv")
+S_AVCC_UV = _b("avcc_uv")
+S_TEMP_MC = _b("temp_mc")  # die temperature, milli-degrees Celsius
+S_ANALOG_DIRTY = _b("analog_dirty")  # 1: an analog input changed (comparator must look)
+S_AIN0_UV = _b("ain0_uv")  # analog comparator input AIN0 (PD6, Uno D6), microvolts
+S_AIN1_UV = _b("ain1_uv")  # analog comparator input AIN1 (PD7, Uno D7), microvolts
+S_ANALOG_AT = _b("analog_at")  # cycle of the latest analog input change (with S_ANALOG_DIRTY)
+LAYOUT.gap(416)
+# Serial input queue: (cycle the start bit begins, byte) entries
 RX_QUEUE_LEN = 64
-S_RX_HEAD = 544  # next entry to receive
-S_RX_TAIL = 545  # next free entry
-STATE_SIZE = 576
+S_RX_QUEUE = _b("rx_queue", 2 * RX_QUEUE_LEN)
+S_RX_HEAD = _b("rx_head")  # next entry to receive
+S_RX_TAIL = _b("rx_tail")  # next free entry
+LAYOUT.gap(576)
+STATE_SIZE = LAYOUT.size
+del _b, _periph
+
+#: Blocks a power-on reset keeps: what the circuit drives onto the pins (the rest is zeroed;
+#: a reset by the reset button or the watchdog clears only what ``chip_reset`` resets).
+KEPT_BY_POWER_ON = ("ext_level", "ext_driven")
 
 # Halt reasons
 HALT_NONE = 0

@@ -35,6 +35,10 @@ from numba import config, typeof
 from numba.core import types
 
 from . import _cache
+from .isa import FLASH_WORDS
+from .kernel import DECODED_SIZE, OP_OUTSIDE, run_slice
+from .periph import chip_reset
+from .regs import DATA_ALLOC, IRQ_LOG_COLS, PERIPHERALS, PIN_LOG_COLS, STATE_SIZE, UART_LOG_COLS
 
 #: File written into the cache directory once the kernel compiled there.
 READY_MARKER = "ready"
@@ -55,17 +59,39 @@ CONTRACT = {
     "read": (_U8, _I64, _i, _i),
     "write": (_U8, _I64, _i, _i, _i, _LOG, _LOG),
     "update": (_U8, _I64, _i, _LOG, _LOG),
+    "pin_change": (_U8, _I64, _i, _i, _i, _i),
 }
-_PIN_CHANGE = (_U8, _I64, _i, _i, _i, _i)
-_NO_UPDATE = ("reset", "read", "write")  # sysctl has no timed events
 
 
-def _module(
-    name: str, *extra: tuple[str, tuple], kinds: tuple[str, ...] = tuple(CONTRACT)
-) -> tuple[tuple[str, str, tuple], ...]:
-    """A peripheral module's contract functions, then ``extra`` (function, types) pairs."""
+def _module(name: str, *extra: tuple[str, tuple]) -> tuple[tuple[str, str, tuple], ...]:
+    """A peripheral module's contract functions, as its ``regs.PERIPHERALS`` row declares
+    them, then ``extra`` (function, types) pairs."""
+    row = next(p for p in PERIPHERALS if p.module == name)
+    kinds = ["reset", "read", "write"] + ["update"] * row.update + ["pin_change"] * row.pin_change
     contract = tuple((name, f"{name}_{kind}", CONTRACT[kind]) for kind in kinds)
     return contract + tuple((name, fn, sig) for fn, sig in extra)
+
+
+#: The peripheral modules whose contract functions the helper process compiles (a balance of
+#: compile time between the two processes; every other module's are compiled here).
+HELPER_MODULES = ("timers", "twi", "spi", "eeprom")
+#: Functions of peripheral modules beyond the contract that the dispatcher calls.
+EXTRA = {
+    "adc": (("adc_sleep", CONTRACT["reset"]),),
+    "wdt": (("wdt_kick", CONTRACT["reset"]),),
+    "sysctl": (("wakes", (_i, _i)), ("wake_delay", (_i,))),
+    "timers": (("timers_clock", (_U8, _I64, _i, _b)),),
+}
+_MODULES = tuple(dict.fromkeys(p.module for p in PERIPHERALS if p.module != "pins"))
+
+
+def _modules(helper: bool) -> tuple[tuple[str, str, tuple], ...]:
+    return tuple(
+        fn
+        for m in _MODULES
+        if (m in HELPER_MODULES) == helper
+        for fn in _module(m, *EXTRA.get(m, ()))
+    )
 
 
 Part = tuple[tuple[str, str, tuple], ...]
@@ -73,12 +99,7 @@ Part = tuple[tuple[str, str, tuple], ...]
 #: Per stage, (this process's part, the helper's part): (module, function, argument types).
 STAGES: tuple[tuple[Part, Part], ...] = (
     (
-        _module("usart")
-        + _module("adc", ("adc_sleep", CONTRACT["reset"]))
-        + _module("wdt", ("wdt_kick", CONTRACT["reset"]))
-        + _module("acomp")
-        + _module("extint", ("extint_pin_change", _PIN_CHANGE))
-        + _module("sysctl", ("wakes", (_i, _i)), ("wake_delay", (_i,)), kinds=_NO_UPDATE)
+        _modules(helper=False)
         + (
             ("kernel", "pending_vector", (_U8, _I64)),
             ("kernel", "spm", (_U8, _U16, _I64, _i, _i, _i)),
@@ -86,14 +107,7 @@ STAGES: tuple[tuple[Part, Part], ...] = (
             ("pins", "port_read", CONTRACT["read"]),
             ("pins", "port_write", (_U8, _I64, _LOG, _i, _i, _i)),
         ),
-        _module(
-            "timers",
-            ("timers_pin_change", _PIN_CHANGE),
-            ("timers_clock", (_U8, _I64, _i, _b)),
-        )
-        + _module("twi")
-        + _module("spi")
-        + _module("eeprom"),
+        _modules(helper=True),
     ),
     (
         (
@@ -222,8 +236,6 @@ def warm_up() -> dict:
     stage's, or again although the other process had them: empty unless ``STAGES``
     disagrees with the kernel's calls) and ``raced`` (functions of one process's part that
     the other needed before they were in the cache and compiled itself: costs time only)."""
-    from .mcu import Mcu
-
     start = time.perf_counter()
     cold = not kernel_ready()
     helper = _start_helper() if cold and not config.DISABLE_JIT else None
@@ -255,8 +267,8 @@ def warm_up() -> dict:
         else:
             used_helper = False
     global _loaded
-    _loaded = True  # set first: Mcu() below calls ensure_loaded
-    Mcu().run(0)
+    _loaded = True
+    _first_run()
     _mark_ready(cold)
     return {
         "seconds": time.perf_counter() - start,
@@ -268,6 +280,21 @@ def warm_up() -> dict:
         if used_helper
         else [],
     }
+
+
+def _first_run() -> None:
+    """Reset a blank chip and run it to cycle 0: the calls that load (or, without a helper,
+    compile) every function the kernel calls. warm knows the kernel, not ``Mcu`` (which
+    calls ``ensure_loaded``): the import goes one way."""
+    data = np.zeros(DATA_ALLOC, np.uint8)
+    st = np.zeros(STATE_SIZE, np.int64)
+    # chip_reset logs the pins without a bounds check: give the logs room
+    logs = [np.zeros((256, cols), np.int64) for cols in (PIN_LOG_COLS, IRQ_LOG_COLS, UART_LOG_COLS)]
+    chip_reset(data, st, np.int64(0), logs[0], np.int64(1))
+    op = np.full(DECODED_SIZE, OP_OUTSIDE, np.int32)
+    flash = np.full(FLASH_WORDS, 0xFFFF, np.uint16)
+    zeros = np.zeros(DECODED_SIZE, np.int32)
+    run_slice(data, flash, op, zeros, zeros, st, *logs, np.int64(0))
 
 
 def ensure_loaded() -> None:
