@@ -1454,10 +1454,10 @@ class ScopeWidget(QtWidgets.QWidget):
         self._phosphor.clear()
 
     def _ingest_irq(self, src: _Source, rows: np.ndarray) -> None:
-        for cycle, vector, kind in rows.tolist():
+        for cycle, vector, kind, *_ in rows.tolist():
             if kind == 1:
                 src.irq_stack.append((cycle, vector))
-            elif src.irq_stack:
+            elif kind == 0 and src.irq_stack:  # 2 lost event, 3 interrupts were off
                 start, v = src.irq_stack.pop()
                 iv = src.irq.get(v)
                 if iv is None:
