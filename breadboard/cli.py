@@ -8,6 +8,7 @@ import re
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from .circuit import uno_pin
 from .sim import (
@@ -21,11 +22,14 @@ from .sim import (
     warm_up,
     write_vcd,
 )
+from .sim.irqstats import format_table
+from .sim.simulation import BREAK
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_BAD_FIRMWARE = 3
 EXIT_HALTED = 4
+EXIT_BREAK = 5  # a --break or --watch stopped the run
 
 _INPUT = re.compile(r"^\s*([A-Za-z_0-9]+)\s*=\s*([01zZ])\s*@\s*(.+)$")
 
@@ -132,6 +136,28 @@ def build_parser() -> argparse.ArgumentParser:
         "A0=2.5 or A0=3.3@10ms (A0-A5; D6/D7 = comparator AIN0/AIN1; AREF); repeatable",
     )
     run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    run.add_argument(
+        "--irq-stats",
+        action="store_true",
+        help="print the interrupt vector table's statistics (enabled or entered vectors)",
+    )
+    run.add_argument(
+        "--break",
+        dest="breaks",
+        action="append",
+        default=[],
+        metavar="ADDR|SYMBOL|VECTOR",
+        help="stop before the instruction at a flash byte address, an ELF function or a "
+        "vector's handler (e.g. 0x1a4, loop, TIMER2_COMPA); repeatable",
+    )
+    run.add_argument(
+        "--watch",
+        action="append",
+        default=[],
+        metavar="ADDR|REGISTER",
+        help="stop after the program writes a data address or I/O register (e.g. 0x100, "
+        "OCR2A); repeatable",
+    )
     return parser
 
 
@@ -188,6 +214,10 @@ def run_command(args: argparse.Namespace, started: float) -> int:
             serial_in = (parse_escapes(args.serial_in), parse_time(args.serial_in_at, sim.f_cpu))
         for text in args.analog:
             sim.set_voltage(*_parse_analog(text, sim.f_cpu))
+        for text in args.breaks:
+            sim.add_breakpoint(text)
+        for text in args.watch:
+            sim.add_watch(text)
     except (ValueError, KeyError) as e:
         print(f"breadboard: {e.args[0] if e.args else e}", file=sys.stderr)
         return EXIT_USAGE
@@ -202,9 +232,18 @@ def run_command(args: argparse.Namespace, started: float) -> int:
     if serial_in is not None and serial_in[1] <= requested:
         sim.run_until(serial_in[1])  # the firmware sets its baud rate first
         sim.send_serial(serial_in[0], at=serial_in[1])
-    sim.run_until(requested)
+    status = sim.run_until(requested)
     wall = time.perf_counter() - start
     summary = _summary(sim, wall, requested, start - started)
+    stop = sim.stop_reason if status == BREAK else None
+    if stop is not None:
+        summary["stop"] = asdict(stop)
+    if args.irq_stats:
+        stats = sim.irq_stats()
+        if args.json:
+            summary["irq_stats"] = stats.to_dict()
+        else:
+            print(format_table(stats))
 
     if args.vcd:
         try:
@@ -228,6 +267,13 @@ def run_command(args: argparse.Namespace, started: float) -> int:
     if sim.status == HALTED:
         print(f"breadboard: {args.firmware}: halted: {sim.halt_reason}", file=sys.stderr)
         return EXIT_HALTED
+    if stop is not None:
+        print(
+            f"breadboard: {args.firmware}: stopped at {stop.cycle / sim.f_cpu:.6f} s "
+            f"(cycle {stop.cycle}): {stop.text}",
+            file=sys.stderr,
+        )
+        return EXIT_BREAK
     return EXIT_OK
 
 

@@ -73,7 +73,7 @@ def build(steps, handlers=None, idle=False, log_size: int = 1 << 12) -> tuple[Mc
 
 def entries(m: Mcu, vector: int) -> list[int]:
     """Entry cycles of ``vector`` in the interrupt log since the last call (drains it)."""
-    return [int(c) for c, v, kind in m.take_irq_log() if v == vector and kind == 1]
+    return [int(c) for c, v, kind, _ in m.take_irq_log() if v == vector and kind == 1]
 
 
 def flag_rises_at(m: Mcu, addr: int, mask: int, cycle: int) -> bool:

@@ -286,7 +286,7 @@ def test_interrupt_and_reset_mode_first_interrupt_then_reset(rearm):
     on = ends[0]
     m.run(on + 2 * WDT_16MS + 20)
     log = m.take_irq_log()
-    enters = [(int(c), int(v)) for c, v, k in log if k == 1]
+    enters = [(int(c), int(v)) for c, v, k, _ in log if k == 1]
     if rearm:
         assert enters == [(on + WDT_16MS + 8, WDT_VECTOR), (on + 2 * WDT_16MS + 8, WDT_VECTOR)]
     else:

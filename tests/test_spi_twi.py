@@ -112,7 +112,9 @@ def test_spi_interrupt_clears_spif_on_entry():
     ]  # fmt: skip
     m = program(main)
     m.run(200)
-    entries = [int(c) for c, v, e in m.take_irq_log() if e and v == VECTOR_BY_NAME["SPI_STC"]]
+    entries = [
+        int(c) for c, v, e, _ in m.take_irq_log() if e == 1 and v == VECTOR_BY_NAME["SPI_STC"]
+    ]
     # OUT SPDR completes at cycle 3 + 1 + 1 + 1 + 1 = 7; SPIF at 7 + 8 * 4 = 39; +4 response
     assert entries == [43]
     assert m.data[SPSR] & SPIF == 0
@@ -251,7 +253,7 @@ def test_twi_interrupt_keeps_requesting_while_twint_is_set():
     ]  # fmt: skip
     m = program(main)  # TWBR = 0: SCL period 16 cycles
     m.run(100)
-    entries = [int(c) for c, v, e in m.take_irq_log() if e and v == VECTOR_BY_NAME["TWI"]]
+    entries = [int(c) for c, v, e, _ in m.take_irq_log() if e == 1 and v == VECTOR_BY_NAME["TWI"]]
     # STS completes at 3 + 1 + 2 = 6; START done at 22; +4; then every 12 cycles (JMP 3,
     # RETI 4, one main NOP, 4 response)
     assert entries[:3] == [26, 38, 50]

@@ -335,7 +335,9 @@ def test_queued_input_never_overlaps_and_more_than_the_ring_is_fed_in_time():
     assert m.queue_serial_input(b"\xff", 0) == end + 640  # waits for the line to be free
     m.run(end + 700)
     assert bytes(m.data[0x200 : 0x200 + 151]) == data + b"\xff"
-    entries = [int(c) for c, v, e in m.take_irq_log() if v == VECTOR_BY_NAME["USART_RX"] and e]
+    entries = [
+        int(c) for c, v, e, _ in m.take_irq_log() if v == VECTOR_BY_NAME["USART_RX"] and e == 1
+    ]
     # entered 4 cycles after each frame (5 when it ends inside the 2-cycle RJMP of the loop)
     assert len(entries) == 151
     assert {c - (200 + 640 * (k + 1)) for k, c in enumerate(entries)} <= {4, 5}
@@ -380,7 +382,7 @@ def test_rx_complete_interrupt_enters_four_cycles_after_the_frame_and_repeats_wh
     m.run(50)
     m.queue_serial_input(b"!", 100)
     m.run(100 + 640 + 30)
-    rx = [int(c) for c, v, e in m.take_irq_log() if e and v == VECTOR_BY_NAME["USART_RX"]]
+    rx = [int(c) for c, v, e, _ in m.take_irq_log() if e == 1 and v == VECTOR_BY_NAME["USART_RX"]]
     # NOP slide: every cycle is an instruction boundary; 4 cycles of response (7.7.1);
     # handler JMP 3 + RETI 4, one NOP, 4 cycles response again
     assert rx[:3] == [744, 756, 768]
@@ -397,7 +399,9 @@ def test_udre_interrupt_keeps_requesting_while_the_buffer_is_empty():
     tx = m.take_uart_log()
     assert [int(b) for b in tx[:3, 1]] == [1, 2, 3]
     assert np.all(np.diff(tx[1:3, 0]) == 640)  # back to back after the first
-    udre = [int(c) for c, v, e in m.take_irq_log() if e and v == VECTOR_BY_NAME["USART_UDRE"]]
+    udre = [
+        int(c) for c, v, e, _ in m.take_irq_log() if e == 1 and v == VECTOR_BY_NAME["USART_UDRE"]
+    ]
     # first two entries fill shifter and buffer; the next waits for the shift register
     assert udre[2] - udre[1] > 600
 
@@ -411,7 +415,7 @@ def test_tx_complete_flag_is_cleared_when_its_vector_is_entered():
     m = program(setup, {VECTOR_BY_NAME["USART_TX"]: [("INC", 22), ("RETI",)]})
     m.run(2000)
     start = int(m.take_uart_log()[0, 0])
-    txc = [int(c) for c, v, e in m.take_irq_log() if e and v == VECTOR_BY_NAME["USART_TX"]]
+    txc = [int(c) for c, v, e, _ in m.take_irq_log() if e == 1 and v == VECTOR_BY_NAME["USART_TX"]]
     assert txc == [start + 640 + 4]
     assert m.reg(22) == 1 and not m.data[UCSR0A] & TXC
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import NEVER, schedule
+from .common import NEVER, raise_flags, schedule
 from .jit import inner
 from .regs import (
     ACSR,
@@ -74,6 +74,8 @@ def acomp_eval(data, st, cycle):
             if acsr & ACI == 0:
                 rose = True
                 st[AC_ACI_AT] = cycle
+            data[ACSR] = acsr & ~ACO
+            raise_flags(data, st, ACSR, ACI, cycle)
             acsr |= ACI
     data[ACSR] = (acsr & ~ACO) | (out << 5)
     return rose

@@ -40,7 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from .acomp import AC_ACI_AT, acomp_eval
-from .common import FALSE, NEVER, TRUE, schedule
+from .common import FALSE, NEVER, TRUE, raise_flags, schedule
 from .jit import inner
 from .regs import (
     ACSR,
@@ -169,8 +169,8 @@ def _complete(data, st, e):
     if st[A_LOCK] == 0:
         st[A_RESULT] = st[A_SAMPLE]
         _show(data, st)
-    adcsra = np.int64(data[ADCSRA]) | ADIF
-    data[ADCSRA] = adcsra
+    raise_flags(data, st, ADCSRA, ADIF, e)
+    adcsra = np.int64(data[ADCSRA])
     if adcsra & (ADEN | ADATE) == ADEN | ADATE and np.int64(data[ADCSRB]) & 7 == 0:
         _begin(data, st, e, FALSE)  # free running: the next one starts at once
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import NEVER
+from .common import NEVER, raise_flags
 from .jit import inner
 from .regs import (
     EICRA,
@@ -21,6 +21,7 @@ from .regs import (
     PCMSK0,
     S_LEVEL_REQ,
     S_LEVELS,
+    S_RAISED_AT,
     S_SLEEP_MODE,
     S_SLEEPING,
 )
@@ -31,16 +32,20 @@ PCMSK_OF_PORT = np.array([PCMSK0, PCMSK0 + 1, PCMSK0 + 2], dtype=np.int64)
 
 
 @inner
-def _update_levels(data, st):
-    """Low-level requests of INT0/INT1 from the present pin levels and EICRA."""
+def _update_levels(data, st, cycle):
+    """Low-level requests of INT0/INT1 from the present pin levels and EICRA (a request that
+    begins at ``cycle`` notes it as the vector's raise cycle)."""
     eicra = np.int64(data[EICRA])
     d = st[S_LEVELS + PORT_D]
-    req = st[S_LEVEL_REQ] & ~np.int64(0b110)
+    old = st[S_LEVEL_REQ]
+    req = old & ~np.int64(0b110)
     for n in range(2):
         if (eicra >> (2 * n)) & 3 == 0:
             data[EIFR] = np.int64(data[EIFR]) & ~(np.int64(1) << n)
             if (d >> INT_BITS[n]) & 1 == 0:
                 req |= np.int64(1) << (n + 1)  # vector 1 = INT0, 2 = INT1
+                if (old >> (n + 1)) & 1 == 0:
+                    st[S_RAISED_AT + n + 1] = cycle
     st[S_LEVEL_REQ] = req
 
 
@@ -62,7 +67,7 @@ def extint_write(data, st, addr, value, cycle, pinlog, uartlog):
     else:
         data[addr] = value
     if addr == EICRA:
-        _update_levels(data, st)
+        _update_levels(data, st, cycle)
     return True
 
 
@@ -82,11 +87,11 @@ def extint_pin_change(data, st, port, old, new, cycle):
             mode = (eicra >> (2 * n)) & 3
             level = (new >> bit) & 1
             if mode == 1 or (mode == 2 and level == 0) or (mode == 3 and level == 1):
-                data[EIFR] = np.int64(data[EIFR]) | (np.int64(1) << n)
+                raise_flags(data, st, EIFR, np.int64(1) << n, cycle)
     if port == PORT_D:
-        _update_levels(data, st)
+        _update_levels(data, st, cycle)
     if changed & np.int64(data[PCMSK_OF_PORT[port]]):
-        data[PCIFR] = np.int64(data[PCIFR]) | (np.int64(1) << port)
+        raise_flags(data, st, PCIFR, np.int64(1) << port, cycle)
 
 
 @inner

@@ -33,13 +33,17 @@ from .periph import (
 )
 from .regs import (
     CLEAR,
+    EXIT_BREAK,
     EXIT_HALT,
     EXIT_LOG_FULL,
     EXIT_SPM,
     EXIT_TARGET,
+    EXIT_WATCH,
     HALT_PC_OUTSIDE,
     HALT_UNDEFINED,
     IRQ_ENTER,
+    IRQ_LOST,
+    IRQ_OFF,
     IRQ_RETURN,
     IRQ_STACK_DEPTH,
     RAMEND,
@@ -50,13 +54,20 @@ from .regs import (
     S_HALT_WORD,
     S_INHIBIT,
     S_INSTRUCTIONS,
+    S_IOFF_LIMIT,
+    S_IOFF_MAX,
+    S_IOFF_MAX_AT,
+    S_IOFF_SINCE,
     S_IRQ_DEPTH,
     S_IRQ_N,
     S_IRQ_STACK,
     S_LEVEL_REQ,
+    S_LOST_N,
+    S_LOST_RING,
     S_PC,
     S_PERIPH_NEXT,
     S_PIN_N,
+    S_RAISED_AT,
     S_RESET_REQ,
     S_RESETS,
     S_SLEEP_MODE,
@@ -66,6 +77,13 @@ from .regs import (
     S_STALL,
     S_UART_N,
     S_VECTOR_BASE,
+    S_WATCH,
+    S_WATCH_HI,
+    S_WATCH_HIT,
+    S_WATCH_LO,
+    S_WATCH_NEW,
+    S_WATCH_OLD,
+    S_WATCH_PC,
     SMCR,
     SPH,
     SPL,
@@ -78,6 +96,7 @@ from .regs import (
     VEC_GROUPS,
     VEC_KIND,
     W1_ACTION,
+    WATCH_SLOTS,
 )
 from .sysctl import wake_delay, wakes
 from .wdt import wdt_kick
@@ -86,6 +105,12 @@ FLASH_WORDS = isa.FLASH_WORDS
 #: Decoded arrays carry two sentinel entries past the end of flash with this id, so running
 #: off the end of flash halts without a bounds check per instruction.
 OP_OUTSIDE = isa.N_INSTRUCTIONS
+#: A breakpoint replaces the decoded id at its address (``Mcu`` keeps the original): the loop
+#: stops there with EXIT_BREAK before the instruction runs, at no cost per instruction. Two
+#: ids, so a skip over a breakpointed two-word instruction still skips two words.
+OP_BREAK1 = isa.N_INSTRUCTIONS + 1
+OP_BREAK2 = isa.N_INSTRUCTIONS + 2
+N_IDS = isa.N_INSTRUCTIONS + 3
 DECODED_SIZE = FLASH_WORDS + 2
 #: Temporary page buffer for SPM, kept in the data array above the chip's address space.
 SPM_BUFFER = 0xF000
@@ -100,9 +125,11 @@ INC, COM, LSR, ROR, LPM, LPM_ZP, BSET = (
     _I[n] for n in ("INC", "COM", "LSR", "ROR", "LPM", "LPM_ZP", "BSET")
 )
 
-WORDS = np.zeros(isa.N_INSTRUCTIONS + 1, dtype=np.int64)
+WORDS = np.zeros(N_IDS, dtype=np.int64)
 WORDS[: isa.N_INSTRUCTIONS] = isa.WORDS
 WORDS[OP_OUTSIDE] = 1
+WORDS[OP_BREAK1] = 1
+WORDS[OP_BREAK2] = 2
 
 # The loop dispatches on a handler group, GROUP[id]; the instructions of one group share a
 # handler and differ by the small tables below (fewer branches for numba to compile than
@@ -131,7 +158,7 @@ _GROUPS = {
 
 
 def _table(values: dict[str, int]) -> np.ndarray:
-    t = np.zeros(isa.N_INSTRUCTIONS + 1, dtype=np.int64)
+    t = np.zeros(N_IDS, dtype=np.int64)
     for name, value in values.items():
         t[_I[name]] = value
     return t
@@ -224,6 +251,57 @@ def spm(data, flash, st, z, r0, r1):
     return False
 
 
+@inner
+def flush_lost(st, irqlog):
+    """Move the lost events ``raise_flags`` noted into the IRQ log."""
+    n = st[S_IRQ_N]
+    for j in range(st[S_LOST_N]):
+        if n >= irqlog.shape[0]:
+            break
+        c = st[S_LOST_RING + 2 * j]
+        v = st[S_LOST_RING + 2 * j + 1]
+        irqlog[n, 0] = c
+        irqlog[n, 1] = v
+        irqlog[n, 2] = IRQ_LOST
+        irqlog[n, 3] = st[S_RAISED_AT + v]
+        n += 1
+    st[S_IRQ_N] = n
+    st[S_LOST_N] = 0
+
+
+@inner
+def ioff_end(st, irqlog, cycle):
+    """Interrupts enabled again at ``cycle`` after software disabled them: keep the longest
+    stretch, and log one longer than S_IOFF_LIMIT (IRQ_OFF row)."""
+    since = st[S_IOFF_SINCE]
+    st[S_IOFF_SINCE] = -1
+    length = cycle - since
+    if length > st[S_IOFF_MAX]:
+        st[S_IOFF_MAX] = length
+        st[S_IOFF_MAX_AT] = since
+    if length > st[S_IOFF_LIMIT]:
+        n = st[S_IRQ_N]
+        if n < irqlog.shape[0]:
+            irqlog[n, 0] = cycle
+            irqlog[n, 1] = 0
+            irqlog[n, 2] = IRQ_OFF
+            irqlog[n, 3] = since
+            st[S_IRQ_N] = n + 1
+
+
+@inner
+def watch_hit(st, addr, old, new, pc):
+    """True if ``addr`` is watched; then note the hit (address, old/new value, writer's PC)."""
+    for j in range(WATCH_SLOTS):
+        if st[S_WATCH + j] == addr:
+            st[S_WATCH_HIT] = addr
+            st[S_WATCH_OLD] = old
+            st[S_WATCH_NEW] = new & 0xFF
+            st[S_WATCH_PC] = pc
+            return True
+    return False
+
+
 @entry
 def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
     """Run until the cycle count reaches ``target`` (or a halt / full log / SPM).
@@ -240,6 +318,10 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
     next_event = np.int64(0)
     executed = np.int64(0)
     result = EXIT_TARGET
+    # Watched data addresses lie in [w_lo, w_hi]; with none, w_hi = -1 and a store's check is
+    # one comparison that always fails.
+    w_lo = st[S_WATCH_LO]
+    w_hi = st[S_WATCH_HI]
     while True:
         if cycle >= next_event:
             # ---- the slow path: stalls, resets, peripherals, logs, interrupts, sleep ----
@@ -258,11 +340,15 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 irqlog[n, 0] = cycle
                 irqlog[n, 1] = 0
                 irqlog[n, 2] = IRQ_ENTER
+                irqlog[n, 3] = -1
                 st[S_IRQ_N] = n + 1
+                st[S_IOFF_SINCE] = -1
             if cycle >= st[S_PERIPH_NEXT]:
                 st[S_PERIPH_NEXT] = update(data, st, cycle, pinlog, uartlog)
                 if st[S_RESET_REQ]:
                     continue  # a peripheral (the watchdog) reset the chip: at this cycle
+            if st[S_LOST_N]:
+                flush_lost(st, irqlog)
             if st[S_PIN_N] >= pin_cap or st[S_IRQ_N] >= irq_cap or st[S_UART_N] >= uart_cap:
                 result = EXIT_LOG_FULL
                 break
@@ -300,6 +386,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                     irqlog[n, 0] = cycle
                     irqlog[n, 1] = vec
                     irqlog[n, 2] = IRQ_ENTER
+                    irqlog[n, 3] = st[S_RAISED_AT + vec]
                     st[S_IRQ_N] = n + 1
                     depth = st[S_IRQ_DEPTH]
                     if depth < IRQ_STACK_DEPTH:
@@ -475,11 +562,30 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                         data[p] = ptr & 0xFF
                         data[p + 1] = ptr >> 8
             if addr >= 0x100:
-                data[addr] = value
+                if addr <= w_hi and addr >= w_lo:
+                    old = np.int64(data[addr])
+                    data[addr] = value
+                    if watch_hit(st, addr, old, value, pc):
+                        pc += WORDS[o]
+                        result = EXIT_WATCH
+                        break
+                else:
+                    data[addr] = value
             else:
+                old = np.int64(data[addr])
+                i_was = sreg & I_
                 sreg, sp, check = io_write(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog)
                 if check:
                     next_event = 0
+                if i_was != sreg & I_:
+                    if i_was:
+                        st[S_IOFF_SINCE] = cycle
+                    elif st[S_IOFF_SINCE] >= 0:
+                        ioff_end(st, irqlog, cycle)
+                if addr <= w_hi and addr >= w_lo and watch_hit(st, addr, old, value, pc):
+                    pc += WORDS[o]
+                    result = EXIT_WATCH
+                    break
             pc += WORDS[o]
         elif g == G_MOVW:  # 0000 0001 dddd rrrr
             cycle += 1
@@ -543,13 +649,21 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             if b == SREG - 0x20:
                 if value & I_ and not sreg & I_:
                     next_event = 0  # I set: a pending interrupt may now be served
+                    if st[S_IOFF_SINCE] >= 0:
+                        ioff_end(st, irqlog, cycle)
+                elif sreg & I_ and not value & I_:
+                    st[S_IOFF_SINCE] = cycle
                 sreg = value
             else:
-                sreg, sp, check = io_write(
-                    data, st, b + 0x20, value, cycle, sreg, sp, pinlog, uartlog
-                )
+                addr = b + 0x20
+                old = np.int64(data[addr])
+                sreg, sp, check = io_write(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog)
                 if check:
                     next_event = 0
+                if addr <= w_hi and addr >= w_lo and watch_hit(st, addr, old, value, pc):
+                    pc += 1
+                    result = EXIT_WATCH
+                    break
             pc += 1
         elif g == G_SBI:  # 1001 1010 AAAA Abbb / 1001 1000 AAAA Abbb
             cycle += 2
@@ -561,9 +675,14 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 value |= np.int64(1) << b
             else:
                 value &= ~(np.int64(1) << b)
+            old = np.int64(data[addr])
             sreg, sp, check = io_write(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog)
             if check:
                 next_event = 0
+            if addr <= w_hi and addr >= w_lo and watch_hit(st, addr, old, value, pc):
+                pc += 1
+                result = EXIT_WATCH
+                break
             pc += 1
         elif g == G_CALL:
             # RCALL 1101 kkkk kkkk kkkk; CALL 1001 010k kkkk 111k + k16; ICALL 1001 0101 0000 1001
@@ -597,6 +716,8 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             sp = (sp + 2) & 0xFFFF
             dest = (hi << 8) | lo
             if o == RETI:
+                if not sreg & I_ and st[S_IOFF_SINCE] >= 0:
+                    ioff_end(st, irqlog, cycle)
                 sreg |= I_
                 st[S_INHIBIT] = cycle
                 next_event = 0
@@ -607,10 +728,13 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                     st[S_IRQ_DEPTH] = depth
                     if depth < IRQ_STACK_DEPTH:
                         vec = st[S_IRQ_STACK + depth]
+                if vec > 0 and (st[S_LEVEL_REQ] >> vec) & 1:
+                    st[S_RAISED_AT + vec] = cycle  # a level still low requests again from here
                 n = st[S_IRQ_N]
                 irqlog[n, 0] = cycle
                 irqlog[n, 1] = vec
                 irqlog[n, 2] = IRQ_RETURN
+                irqlog[n, 3] = -1
                 st[S_IRQ_N] = n + 1
             if dest >= FLASH_WORDS:
                 st[S_HALT] = HALT_PC_OUTSIDE
@@ -771,8 +895,12 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 if a == 7 and (sreg & I_) == 0:
                     st[S_INHIBIT] = cycle  # SEI: the next instruction runs first
                     next_event = 0
+                    if st[S_IOFF_SINCE] >= 0:
+                        ioff_end(st, irqlog, cycle)
                 sreg |= np.int64(1) << a
             else:
+                if a == 7 and sreg & I_:
+                    st[S_IOFF_SINCE] = cycle  # CLI: a stretch with interrupts disabled begins
                 sreg &= ~(np.int64(1) << a)
             pc += 1
         elif g == G_BST:  # 1111 101d dddd 0bbb
@@ -815,8 +943,11 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 result = EXIT_SPM
                 break
         else:
-            # An undefined opcode, or the sentinel past the end of flash.
+            # An undefined opcode, the sentinel past the end of flash, or a breakpoint.
             executed -= 1
+            if o >= OP_BREAK1:
+                result = EXIT_BREAK
+                break
             if o == OP_OUTSIDE:
                 st[S_HALT] = HALT_PC_OUTSIDE
                 st[S_HALT_WORD] = 0xFFFF
@@ -827,6 +958,8 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             result = EXIT_HALT
             break
 
+    if st[S_LOST_N]:
+        flush_lost(st, irqlog)
     st[S_PC] = pc
     st[S_CYCLE] = cycle
     st[S_INSTRUCTIONS] += executed
@@ -836,4 +969,33 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
     return result
 
 
-__all__ = ["run_slice", "pending_vector", "NEVER", "DECODED_SIZE", "OP_OUTSIDE"]
+@entry
+def io_access(data, st, addr, value, cycle, pinlog, uartlog, write):
+    """An I/O register access from outside the program (a debugger, while paused).
+
+    ``write``: the CPU's write of ``value`` with all its side effects (OCR2A, TCCRn ... take
+    effect as if the program wrote them); returns the value stored. Else the value the CPU
+    would read at ``cycle`` (TCNTn counted up to now, TIFRn with flags due by now); pass a
+    copy of the state to leave the chip undisturbed (a read may latch a byte into it)."""
+    sreg = np.int64(data[SREG])
+    sp = np.int64(data[SPL]) | (np.int64(data[SPH]) << 8)
+    if write:
+        sreg, sp, check = io_write(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog)
+        data[SREG] = sreg
+        data[SPL] = sp & 0xFF
+        data[SPH] = (sp >> 8) & 0xFF
+        st[S_PERIPH_NEXT] = 0
+        return np.int64(data[addr])
+    return io_read(data, st, addr, cycle, sreg, sp)
+
+
+__all__ = [
+    "run_slice",
+    "pending_vector",
+    "io_access",
+    "NEVER",
+    "DECODED_SIZE",
+    "OP_OUTSIDE",
+    "OP_BREAK1",
+    "OP_BREAK2",
+]

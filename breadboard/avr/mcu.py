@@ -5,13 +5,24 @@ from __future__ import annotations
 import numpy as np
 
 from . import isa, pins
-from .common import NEVER
-from .kernel import DECODED_SIZE, OP_OUTSIDE, pending_vector, run_slice
+from .common import FALSE, NEVER, TRUE
+from .kernel import (
+    DECODED_SIZE,
+    OP_BREAK1,
+    OP_BREAK2,
+    OP_OUTSIDE,
+    WORDS,
+    io_access,
+    pending_vector,
+    run_slice,
+)
 from .periph import chip_reset
 from .regs import (
     DATA_ALLOC,
+    DATA_SIZE,
     EEPROM_BASE,
     EEPROM_SIZE,
+    EXIT_BREAK,
     EXIT_HALT,
     EXIT_SPM,
     EXIT_TARGET,
@@ -19,10 +30,16 @@ from .regs import (
     HALT_PC_OUTSIDE,
     HALT_REASONS,
     HALT_UNDEFINED,
+    ICR1L,
     IRQ_LOG_COLS,
     IRQ_REGISTER,
     KEPT_BY_POWER_ON,
     LAYOUT,
+    N_VECTORS,
+    OWN_TIMER0,
+    OWN_TIMER1,
+    OWN_TIMER2,
+    OWNER,
     PIN_LOG_COLS,
     PINB,
     RESET_EXTERNAL,
@@ -42,13 +59,19 @@ from .regs import (
     S_HALT_WORD,
     S_INHIBIT,
     S_INSTRUCTIONS,
+    S_IOFF_LIMIT,
+    S_IOFF_MAX,
+    S_IOFF_MAX_AT,
+    S_IOFF_SINCE,
     S_IRQ_DEPTH,
     S_IRQ_N,
     S_LEVELS_AT,
+    S_LOST,
     S_PC,
     S_PERIPH_NEXT,
     S_PIN_DIRTY,
     S_PIN_N,
+    S_RAISED_AT,
     S_RX_HEAD,
     S_RX_QUEUE,
     S_RX_TAIL,
@@ -56,17 +79,30 @@ from .regs import (
     S_SLEEPING,
     S_SPM_DIRTY,
     S_TEMP_MC,
+    S_TIMER1,
     S_UART_N,
+    S_WATCH,
+    S_WATCH_HI,
+    S_WATCH_HIT,
+    S_WATCH_LO,
+    S_WATCH_NEW,
+    S_WATCH_OLD,
+    S_WATCH_PC,
     SPH,
     SPL,
     SREG,
     STATE_SIZE,
+    TCNT1L,
     UART_LOG_COLS,
+    WATCH_SLOTS,
 )
+from .timers import F_TEMP
 from .usart import U_PY_MARK, serial_format
 from .warm import ensure_loaded
 
 FLASH_WORDS = isa.FLASH_WORDS
+_PEEK_OWNERS = (OWN_TIMER0, OWN_TIMER1, OWN_TIMER2)  # registers whose read value is computed
+_TCNT1H, _ICR1H = TCNT1L + 1, ICR1L + 1
 
 
 class Mcu:
@@ -89,6 +125,10 @@ class Mcu:
         self.irq_log = np.zeros((log_size, IRQ_LOG_COLS), dtype=np.int64)
         self.uart_log = np.zeros((log_size, UART_LOG_COLS), dtype=np.int64)
         self._op = np.full(DECODED_SIZE, OP_OUTSIDE, dtype=np.int32)
+        self._decoded = self._op.copy()  # the ids as decoded, without breakpoints
+        self._breakpoints: set[int] = set()
+        self._watches: list[int] = []
+        self._ioff_limit = 1600
         self._a = np.zeros(DECODED_SIZE, dtype=np.int32)
         self._b = np.zeros(DECODED_SIZE, dtype=np.int32)
         if flash is not None:
@@ -108,8 +148,130 @@ class Mcu:
     def _decode(self) -> None:
         op, a, b = isa.decode(self.flash)
         self._op[:FLASH_WORDS] = op
+        self._decoded[:] = self._op
         self._a[:FLASH_WORDS] = a
         self._b[:FLASH_WORDS] = b
+        for word in self._breakpoints:
+            self._arm(word)
+
+    # ---- breakpoints and watchpoints -------------------------------------------------------
+    def _arm(self, word: int) -> None:
+        two = WORDS[self._decoded[word]] == 2
+        self._op[word] = OP_BREAK2 if two else OP_BREAK1
+
+    @property
+    def breakpoints(self) -> frozenset[int]:
+        """Word addresses where ``run`` stops (EXIT_BREAK) before executing the instruction."""
+        return frozenset(self._breakpoints)
+
+    def set_breakpoint(self, word: int) -> None:
+        """Stop before the instruction at word address ``word`` runs. The decoded id there is
+        replaced by a breakpoint id, so running costs nothing extra, with or without them."""
+        if not 0 <= word < FLASH_WORDS:
+            raise ValueError(f"breakpoint at word 0x{word:x} is outside the flash")
+        self._breakpoints.add(int(word))
+        self._arm(int(word))
+
+    def clear_breakpoint(self, word: int | None = None) -> None:
+        """Remove the breakpoint at ``word`` (all of them with None)."""
+        words = list(self._breakpoints) if word is None else [int(word)]
+        for w in words:
+            self._breakpoints.discard(w)
+            self._op[w] = self._decoded[w]
+
+    @property
+    def watches(self) -> tuple[int, ...]:
+        """Watched data addresses: a program write there stops ``run`` (EXIT_WATCH)."""
+        return tuple(self._watches)
+
+    def set_watch(self, addr: int) -> None:
+        """Stop after an instruction writes data address ``addr`` (ST/STD/STS to SRAM or an
+        I/O register, OUT, SBI/CBI; not the stack pushes of CALL/PUSH). Up to 8 addresses."""
+        if not 0 <= addr < DATA_SIZE:
+            raise ValueError(f"watch address 0x{addr:x} is outside the data space (0-0x8ff)")
+        if addr not in self._watches:
+            if len(self._watches) >= WATCH_SLOTS:
+                raise ValueError(f"at most {WATCH_SLOTS} watchpoints")
+            self._watches.append(int(addr))
+        self._apply_watches()
+
+    def clear_watch(self, addr: int | None = None) -> None:
+        """Remove the watchpoint at ``addr`` (all of them with None)."""
+        self._watches = [] if addr is None else [a for a in self._watches if a != addr]
+        self._apply_watches()
+
+    def _apply_watches(self) -> None:
+        self.st[S_WATCH : S_WATCH + WATCH_SLOTS] = -1
+        for i, a in enumerate(self._watches):
+            self.st[S_WATCH + i] = a
+        self.st[S_WATCH_LO] = min(self._watches, default=-1)
+        self.st[S_WATCH_HI] = max(self._watches, default=-1)
+
+    def watch_hit(self) -> tuple[int, int, int, int]:
+        """The last watchpoint stop: (data address, old value, new value, word address of
+        the instruction that wrote)."""
+        return (
+            int(self.st[S_WATCH_HIT]),
+            int(self.st[S_WATCH_OLD]),
+            int(self.st[S_WATCH_NEW]),
+            int(self.st[S_WATCH_PC]),
+        )
+
+    # ---- interrupt bookkeeping -------------------------------------------------------------
+    @property
+    def ioff_limit(self) -> int:
+        """Interrupts disabled by software for more than this many cycles log an IRQ_OFF row."""
+        return self._ioff_limit
+
+    @ioff_limit.setter
+    def ioff_limit(self, cycles: int) -> None:
+        self._ioff_limit = int(cycles)
+        self.st[S_IOFF_LIMIT] = self._ioff_limit
+
+    def lost_events(self) -> np.ndarray:
+        """Per vector (index = vector number), events lost since power-on: the flag was set
+        again while still set."""
+        return self.st[S_LOST : S_LOST + N_VECTORS].copy()
+
+    def raised_at(self) -> np.ndarray:
+        """Per vector, the cycle its request was last raised (-1: not since power-on)."""
+        return self.st[S_RAISED_AT : S_RAISED_AT + N_VECTORS].copy()
+
+    def interrupts_off(self) -> tuple[int, int, int]:
+        """(cycle software last disabled interrupts and has not enabled them again, or -1;
+        longest stretch so far in cycles; the cycle it began)."""
+        return int(self.st[S_IOFF_SINCE]), int(self.st[S_IOFF_MAX]), int(self.st[S_IOFF_MAX_AT])
+
+    # ---- I/O registers from outside ---------------------------------------------------------
+    def peek(self, addr: int) -> int:
+        """The byte the program would read at data address ``addr`` now, without any side
+        effect (TCNTn counted up to now, TIFRn with flags due, PINx the pin levels; nothing
+        changes: no flag cleared, no byte latched, no FIFO popped)."""
+        if PINB <= addr < PINB + 9 and (addr - PINB) % 3 == 0:
+            return self.pin_register((addr - PINB) // 3)
+        if 0x20 <= addr < 0x100 and OWNER[addr] in _PEEK_OWNERS:
+            copy = self.st.copy()
+            high = addr in (_TCNT1H, _ICR1H)
+            value = io_access(
+                self.data, copy, np.int64(addr - 1 if high else addr), np.int64(0),
+                np.int64(self.cycle), self.pin_log, self.uart_log, FALSE,
+            )  # fmt: skip
+            return int(copy[S_TIMER1 + F_TEMP]) if high else int(value)
+        return int(self.data[addr])
+
+    def poke(self, addr: int, value: int) -> int:
+        """Write an I/O register as the program would, with its side effects (a timer's OCR
+        or TCCR takes effect, TCNT restarts counting there, a flag written 1 clears, PORTx
+        drives the pin); a register or SRAM byte is simply stored. Returns the stored value."""
+        value &= 0xFF
+        if 0x20 <= addr < 0x100 and addr != SREG:
+            stored = io_access(
+                self.data, self.st, np.int64(addr), np.int64(value), np.int64(self.cycle),
+                self.pin_log, self.uart_log, TRUE,
+            )  # fmt: skip
+            return int(stored)
+        self.write(addr, value)
+        return value
 
     def reset(self, power_on: bool = False) -> None:
         """Reset the chip: I/O registers to their reset values, PC = 0, SP = RAMEND.
@@ -134,6 +296,11 @@ class Mcu:
         self.st[S_HALT] = HALT_NONE
         self.st[S_INHIBIT] = -1
         self.st[S_IRQ_DEPTH] = 0
+        self.st[S_IOFF_SINCE] = -1
+        self.st[S_IOFF_LIMIT] = self._ioff_limit
+        if power_on:
+            self.st[S_RAISED_AT : S_RAISED_AT + N_VECTORS] = -1
+        self._apply_watches()
         self.st[S_SLEEPING] = 0
         chip_reset(
             self.data, self.st, np.int64(cycle), self.pin_log,
@@ -143,7 +310,14 @@ class Mcu:
 
     # ---- running -----------------------------------------------------------------------
     def run(self, until: int) -> int:
-        """Run to cycle ``until``; returns an EXIT_* code (EXIT_SPM is handled here)."""
+        """Run to cycle ``until``; returns an EXIT_* code (EXIT_SPM is handled here).
+
+        EXIT_BREAK: PC is at a breakpoint, its instruction not run; the next ``run`` starts
+        with it. EXIT_WATCH: an instruction wrote a watched address (``watch_hit``)."""
+        if self._breakpoints and self.pc in self._breakpoints and self.cycle < until:
+            code = self._run_over_breakpoint(until)
+            if code != EXIT_TARGET:
+                return code
         while True:
             # Serial input waiting for room in the kernel's queue: stop where it starts, refill.
             waiting = self._feed_serial()
@@ -167,6 +341,26 @@ class Mcu:
             if code == EXIT_TARGET and target < until:
                 continue
             return int(code)
+
+    def _run_over_breakpoint(self, until: int) -> int:
+        """Run the instruction under the breakpoint at PC (or enter a due interrupt)."""
+        pc = self.pc
+        self._op[pc] = self._decoded[pc]
+        try:
+            code = run_slice(
+                self.data, self.flash, self._op, self._a, self._b, self.st, self.pin_log,
+                self.irq_log, self.uart_log, np.int64(min(self.cycle + 1, until)),
+            )  # fmt: skip
+        finally:
+            if pc in self._breakpoints:
+                self._arm(pc)
+        if code == EXIT_SPM:
+            self.st[S_SPM_DIRTY] = 0
+            self._decode()
+            return EXIT_TARGET
+        if code == EXIT_BREAK and self.pc == pc:
+            return EXIT_TARGET  # cannot happen: the original instruction ran
+        return int(code)
 
     def step(self) -> int:
         """Execute one instruction (entering a pending interrupt first, if one is due)."""
@@ -418,7 +612,10 @@ class Mcu:
         return self._take(self.pin_log, S_PIN_N)
 
     def take_irq_log(self) -> np.ndarray:
-        """Rows (cycle, vector, 1 = enter / 0 = return) appended since the last call."""
+        """Rows (cycle, vector, kind, extra) appended since the last call: kind IRQ_ENTER (1,
+        extra = cycle the request was raised, -1 unknown), IRQ_RETURN (0), IRQ_LOST (2: the
+        vector's flag set while set, extra = when the pending one was raised), IRQ_OFF (3:
+        vector 0, interrupts were disabled from extra to cycle, longer than ``ioff_limit``)."""
         return self._take(self.irq_log, S_IRQ_N)
 
     def take_uart_log(self) -> np.ndarray:

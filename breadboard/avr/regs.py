@@ -323,6 +323,27 @@ S_RX_QUEUE = _b("rx_queue", 2 * RX_QUEUE_LEN)
 S_RX_HEAD = _b("rx_head")  # next entry to receive
 S_RX_TAIL = _b("rx_tail")  # next free entry
 LAYOUT.gap(576)
+# Interrupt bookkeeping for the inspector, written only where a flag is raised, an interrupt is
+# entered or returns, or SREG's I bit changes (never per instruction):
+S_RAISED_AT = _b("raised_at", 26)  # per vector, cycle its request was raised; -1
+S_LOST = _b("lost", 26)  # per vector, events lost (its flag set again while still set)
+S_LOST_N = _b("lost_n")  # entries waiting in the lost-event ring (moved to the IRQ log)
+S_IOFF_SINCE = _b("ioff_since")  # cycle software cleared I outside a handler; -1: none
+S_IOFF_LIMIT = _b("ioff_limit")  # a stretch with I = 0 longer than this gets an IRQ_OFF row
+S_IOFF_MAX = _b("ioff_max")  # longest stretch with I = 0 so far (cycles)
+S_IOFF_MAX_AT = _b("ioff_max_at")  # cycle that stretch began
+S_WATCH_LO = _b("watch_lo")  # lowest watched data address (-1 with none: one compare)
+S_WATCH_HI = _b("watch_hi")  # highest watched data address (-1 with none)
+S_WATCH_HIT = _b("watch_hit")  # the watched address a write hit (EXIT_WATCH)
+S_WATCH_OLD = _b("watch_old")  # its value before the write
+S_WATCH_NEW = _b("watch_new")  # its value after the write
+S_WATCH_PC = _b("watch_pc")  # word address of the instruction that wrote it
+LAYOUT.gap(640)
+WATCH_SLOTS = 8
+S_WATCH = _b("watch", WATCH_SLOTS)  # watched data addresses, -1 = free
+LOST_RING = 16
+S_LOST_RING = _b("lost_ring", 2 * LOST_RING)  # entries of (cycle, vector)
+LAYOUT.gap(704)
 STATE_SIZE = LAYOUT.size
 del _b, _periph
 
@@ -345,12 +366,29 @@ EXIT_TARGET = 0  # reached the requested cycle
 EXIT_HALT = 1  # the CPU halted (see S_HALT)
 EXIT_LOG_FULL = 2  # an output log is full: drain it and call again
 EXIT_SPM = 3  # flash was rewritten by SPM: redecode and call again
+EXIT_BREAK = 4  # PC reached a breakpoint (the instruction there has not run)
+EXIT_WATCH = 5  # an instruction wrote a watched address (S_WATCH_HIT/OLD/NEW/PC say which)
 
 # Reset sources: the MCUSR bit a reset sets
 RESET_POWER_ON, RESET_EXTERNAL, RESET_BROWN_OUT, RESET_WATCHDOG = 0x01, 0x02, 0x04, 0x08
 
 # Output log layouts
 PIN_LOG_COLS = 5  # cycle, port (0=B, 1=C, 2=D), output values, output mask, pull-up mask
-IRQ_LOG_COLS = 3  # cycle, vector, 1 = enter / 0 = return
+#: IRQ log rows: cycle, vector, kind (IRQ_*), and a cycle that depends on the kind:
+#:   IRQ_ENTER  cycle the request was raised (flag set, level began; -1 unknown): latency
+#:   IRQ_RETURN -1 (unused)
+#:   IRQ_LOST   the cycle of the flag's earlier setting that is still pending (vector's flag
+#:              set again while set: one event vanished; ``cycle`` is the lost event's)
+#:   IRQ_OFF    the cycle software cleared I (vector 0): a stretch with interrupts disabled
+#:              longer than S_IOFF_LIMIT ended at ``cycle``
+IRQ_LOG_COLS = 4
 UART_LOG_COLS = 2  # cycle, byte
-IRQ_ENTER, IRQ_RETURN = 1, 0
+IRQ_ENTER, IRQ_RETURN, IRQ_LOST, IRQ_OFF = 1, 0, 2, 3
+
+# (flag register, bit) -> vector whose flag it is, for raise_flags (CLEAR vectors lose an event
+# when their flag is set again while set; KEEP flags are levels, READY flags request when clear).
+FLAG_VECTOR = np.zeros(256 * 8, dtype=np.int64)
+FLAG_LOSES = np.zeros(N_VECTORS, dtype=np.int64)
+for _v in VECTORS:
+    FLAG_VECTOR[_v[2] * 8 + _v[3]] = _v[0]
+    FLAG_LOSES[_v[0]] = 1 if _v[6] == CLEAR else 0

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import pins
-from .common import NEVER, schedule
+from .common import NEVER, raise_flags, schedule
 from .jit import inner
 from .regs import S_LEVELS, S_LEVELS_AT, S_LEVELS_PREV, S_OVR_IN, S_SPI, SPCR, SPDR, SPSR
 
@@ -55,9 +55,10 @@ def _sync(data, st, cycle):
         st[P_BITS] = k + 1
         st[P_SAMPLE] = t + st[P_PERIOD] if k < 7 else NEVER
     if st[P_END] <= cycle:
+        end = st[P_END]
         st[P_END] = NEVER
         data[SPDR] = st[P_SHIFT] & 0xFF
-        data[SPSR] = np.int64(data[SPSR]) | SPIF
+        raise_flags(data, st, SPSR, SPIF, end)
         st[P_SPIF_READ] = 0
     s = st[P_SAMPLE]
     e = st[P_END]

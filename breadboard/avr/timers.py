@@ -50,7 +50,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import pins
-from .common import NEVER, schedule, w1c
+from .common import NEVER, raise_flags, schedule, w1c
 from .jit import inner
 from .regs import (
     GTCCR,
@@ -424,7 +424,7 @@ def _run(data, st, until, pinlog, cap):
         tb = st[b : b + BLOCK]
         f = _event(data, st, bi, tb)
         if f:
-            data[TIFR[bi]] = np.int64(data[TIFR[bi]]) | f
+            raise_flags(data, st, TIFR[bi], f, tb[F_AT])
             if f & ICF:
                 data[ICR1L] = tb[F_ICR] & 0xFF
                 data[ICR1H] = tb[F_ICR] >> 8

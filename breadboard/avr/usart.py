@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import pins
-from .common import NEVER, schedule
+from .common import NEVER, raise_flags, schedule
 from .jit import inner
 from .regs import (
     F_CPU,
@@ -45,6 +45,7 @@ from .regs import (
     S_OVR_IN,
     S_OVR_MASK,
     S_PIN_N,
+    S_RAISED_AT,
     S_RX_HEAD,
     S_RX_QUEUE,
     S_RX_TAIL,
@@ -117,6 +118,9 @@ def _rx_flags(data, st):
     data[UCSR0B] = b
 
 
+VECTOR_RX = 18  # USART_RX
+
+
 @inner
 def _rx_sync(data, st, cycle):
     """Receive every queued frame complete at ``cycle``; return the next completion."""
@@ -145,6 +149,7 @@ def _rx_sync(data, st, cycle):
                 st[U_RX_N] = n + 1
                 if n == 0:
                     _rx_flags(data, st)
+                    st[S_RAISED_AT + VECTOR_RX] = done  # RXC0 rises as the frame completes
             else:
                 data[UCSR0A] = np.int64(data[UCSR0A]) | DOR  # data overrun: the frame is lost
     st[S_RX_HEAD] = head
@@ -239,7 +244,7 @@ def _tx_sync(data, st, cycle, pinlog, uartlog, room):
         else:
             st[U_TX_END] = NEVER
             st[U_TX_EDGE] = NEVER
-            data[UCSR0A] = np.int64(data[UCSR0A]) | TXC
+            raise_flags(data, st, UCSR0A, TXC, t)
             if st[U_TX_OWN] and np.int64(data[UCSR0B]) & TXEN == 0:
                 _own_txd(data, st, pinlog, st[U_TX_OWN] == 0, t)
     edge = st[U_TX_EDGE]

@@ -113,6 +113,7 @@ STAGES: tuple[tuple[Part, Part], ...] = (
         (
             ("periph", "io_write", (_U8, _I64, _i, _i, _i, _i, _i, _LOG, _LOG)),
             ("kernel", "run_slice", (_U8, _U16, _I32, _I32, _I32, _I64, _LOG, _LOG, _LOG, _i)),
+            ("kernel", "io_access", (_U8, _I64, _i, _i, _i, _LOG, _LOG, _b)),
         ),
         (  # in the order run_slice calls them: this process types run_slice meanwhile
             ("periph", "chip_reset", (_U8, _I64, _i, _LOG, _i)),

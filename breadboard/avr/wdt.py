@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import NEVER, schedule
+from .common import NEVER, raise_flags, schedule
 from .jit import inner
 from .regs import MCUSR, RESET_WATCHDOG, S_RESET_REQ, S_WDT, WDTCSR
 
@@ -144,7 +144,7 @@ def wdt_update(data, st, cycle, pinlog, uartlog):
         t = st[W_NEXT]
         reg = np.int64(data[WDTCSR])
         if reg & WDIE and not (reg & WDE and reg & WDIF):
-            data[WDTCSR] = reg | WDIF
+            raise_flags(data, st, WDTCSR, WDIF, t)
             st[W_IF_OWN] = 1
             st[W_BASE] = t
             st[W_NEXT] = t + _period(reg)

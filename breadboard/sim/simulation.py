@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..avr import F_CPU, VECTOR_NAMES, Mcu
-from ..avr.regs import EXIT_HALT
+from ..avr.regs import EXIT_BREAK, EXIT_HALT, EXIT_WATCH, S_VECTOR_BASE, VECTOR_BY_NAME
 from ..circuit import UNO_PINS, UnoPin, uno_pin
 from ..firmware import Firmware, load_firmware
 from .trace import FLOATING, HIGH, LOW, PinTrace, Trace
@@ -25,6 +25,22 @@ RUNNING = "running"
 SLEEPING = "sleeping"
 HALTED = "halted"
 STOPPED = "stopped"  # SLEEP with interrupts disabled: nothing but a reset can wake the CPU
+BREAK = "break"  # run_until stopped at a breakpoint or watchpoint: see ``stop_reason``
+
+
+@dataclass(frozen=True)
+class StopReason:
+    """Why ``run_until`` stopped early: ``kind`` "breakpoint" (PC at ``pc``, the instruction
+    not yet run) or "watchpoint" (the instruction at ``pc`` wrote ``address``: ``old`` ->
+    ``new``); ``text`` says it in one line."""
+
+    kind: str
+    cycle: int
+    pc: int  # byte address
+    text: str
+    address: int | None = None
+    old: int | None = None
+    new: int | None = None
 
 
 #: Analog inputs ``set_voltage`` accepts: name -> (kind, ADC channel / comparator input).
@@ -52,6 +68,7 @@ class Simulation:
         self.f_cpu = f_cpu
         self.firmware: Firmware | None = None
         self.mcu = Mcu()
+        self.stop_reason: StopReason | None = None
         self._inputs: list[_Input] = []
         self._seq = 0
         self._clear_traces()
@@ -86,7 +103,9 @@ class Simulation:
 
     def _clear_traces(self) -> None:
         self.pins: dict[str, PinTrace] = {p.name: PinTrace(FLOATING) for p in UNO_PINS}
-        self.interrupts = Trace(3)  # cycle, vector, 1 = enter / 0 = return
+        #: cycle, vector, kind (1 enter, 0 return, 2 lost event, 3 interrupts were off), extra
+        #: (enter: cycle the request was raised; lost: when the pending one was; off: start)
+        self.interrupts = Trace(4)
         self.serial_tx = Trace(2)  # cycle, byte
         #: Voltages applied to analog inputs: pin name -> rows (cycle, microvolts)
         self.analog: dict[str, Trace] = {}
@@ -178,6 +197,12 @@ class Simulation:
             sel &= rows[:, 1] == v
         return rows[sel, 0]
 
+    def irq_stats(self, isr_limit_us: float = 100.0, ioff_limit_us: float = 100.0):
+        """Per-vector interrupt statistics and teaching warnings (see ``sim.irqstats``)."""
+        from .irqstats import irq_stats
+
+        return irq_stats(self, isr_limit_us=isr_limit_us, ioff_limit_us=ioff_limit_us)
+
     # ---- inputs ------------------------------------------------------------------------------
     def drive(self, pin: str | int | UnoPin, level: int | None, at: int | None = None) -> None:
         """Drive a pin from outside with 0/1 (None releases it) now or at cycle ``at``."""
@@ -229,7 +254,9 @@ class Simulation:
 
     # ---- running -----------------------------------------------------------------------------
     def run_until(self, cycle: int) -> str:
-        """Run to ``cycle`` (or until the CPU halts or stops for good); return the status."""
+        """Run to ``cycle`` (or until the CPU halts or stops for good); return the status, or
+        BREAK when a breakpoint or watchpoint stopped it (``stop_reason`` says which)."""
+        self.stop_reason = None
         while self.cycle < cycle and not self.mcu.halted:
             stop = cycle
             if self._inputs and self._inputs[0].cycle < stop:
@@ -244,9 +271,93 @@ class Simulation:
                     self._apply(item.pin, item.level, item.cycle)
             if code == EXIT_HALT:
                 break
+            if code in (EXIT_BREAK, EXIT_WATCH):
+                self._stopped(code)
+                return BREAK
             if self.status == STOPPED:
                 break
         return self.status
+
+    # ---- breakpoints and watchpoints --------------------------------------------------------
+    def resolve_code_address(self, where: str | int) -> int:
+        """Flash byte address of ``where``: an int or "0x1a4" (byte address), an ELF symbol
+        ("loop", "__vector_7"), or a vector name ("TIMER2_COMPA": its handler's first
+        instruction, where the vector jumps to)."""
+        from .irqstats import handler_address
+
+        if isinstance(where, int):
+            return where
+        text = where.strip()
+        name = text.upper()
+        if name in VECTOR_BY_NAME:
+            v = VECTOR_BY_NAME[name]
+            base = int(self.mcu.st[S_VECTOR_BASE])
+            target = handler_address(self.mcu.flash, base, v)
+            return (base + 2 * v) * 2 if target is None else target
+        symbols = self.firmware.symbols if self.firmware is not None else {}
+        for addr, sym in symbols.items():
+            if sym == text:
+                return addr
+        try:
+            return int(text, 0)
+        except ValueError:
+            raise ValueError(
+                f"{where!r} is neither an address, a vector name nor a symbol of the firmware"
+            ) from None
+
+    def add_breakpoint(self, where: str | int) -> int:
+        """Stop ``run_until`` before the instruction at ``where`` (see
+        ``resolve_code_address``) runs; returns its flash byte address."""
+        addr = self.resolve_code_address(where)
+        if addr % 2:
+            raise ValueError(f"breakpoint address 0x{addr:x} is odd: flash holds 16-bit words")
+        self.mcu.set_breakpoint(addr // 2)
+        return addr
+
+    def remove_breakpoint(self, where: str | int | None = None) -> None:
+        """Remove one breakpoint (all with None)."""
+        self.mcu.clear_breakpoint(None if where is None else self.resolve_code_address(where) // 2)
+
+    def add_watch(self, where: str | int) -> int:
+        """Stop ``run_until`` after an instruction writes ``where``: a data address (int or
+        "0x100"), an I/O register name ("OCR2A"), or an ELF data symbol (a global variable);
+        returns the data address."""
+        from .registers import resolve_data_address
+
+        addr = resolve_data_address(self, where)
+        self.mcu.set_watch(addr)
+        return addr
+
+    def remove_watch(self, where: str | int | None = None) -> None:
+        from .registers import resolve_data_address
+
+        self.mcu.clear_watch(None if where is None else resolve_data_address(self, where))
+
+    def _stopped(self, code: int) -> None:
+        pc = self.mcu.pc * 2
+        if code == EXIT_BREAK:
+            self.stop_reason = StopReason(
+                "breakpoint", self.cycle, pc, f"breakpoint at 0x{pc:04x}{self._where(pc)}"
+            )
+            return
+        addr, old, new, wpc = self.mcu.watch_hit()
+        self.stop_reason = StopReason(
+            "watchpoint", self.cycle, wpc * 2,
+            f"watchpoint: 0x{addr:03x} written 0x{old:02x} -> 0x{new:02x} by the instruction "
+            f"at 0x{wpc * 2:04x}{self._where(wpc * 2)}",
+            addr, old, new,
+        )  # fmt: skip
+
+    def _where(self, byte_addr: int) -> str:
+        symbols = self.firmware.symbols if self.firmware is not None else {}
+        best = None
+        for addr, sym in symbols.items():
+            if addr <= byte_addr and (best is None or addr > best[0]):
+                best = (addr, sym)
+        if best is None:
+            return ""
+        off = byte_addr - best[0]
+        return f" ({best[1]}+0x{off:x})" if off else f" ({best[1]})"
 
     def run_for(self, cycles: int) -> str:
         return self.run_until(self.cycle + int(cycles))
@@ -297,4 +408,15 @@ class Simulation:
                     self.pins[pin.name].append_changes(cycles, codes[pin.bit].astype(np.int64))
 
 
-__all__ = ["Simulation", "RUNNING", "SLEEPING", "HALTED", "STOPPED", "LOW", "HIGH", "FLOATING"]
+__all__ = [
+    "Simulation",
+    "StopReason",
+    "BREAK",
+    "RUNNING",
+    "SLEEPING",
+    "HALTED",
+    "STOPPED",
+    "LOW",
+    "HIGH",
+    "FLOATING",
+]

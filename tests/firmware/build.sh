@@ -196,7 +196,7 @@ SKETCHES=(
     attach_low attach_rising attach_falling
     pcint analog_read analog_write micros_delay icp_freqmeter eeprom_rw
     watchdog_int watchdog_reset sleep_int0 adc_isr traffic_light bounce_counter
-    twi_spi_probe
+    twi_spi_probe delay_in_isr long_isr
 )
 ALL=("${ASM_FIRMWARE[@]}" cpu_bench cpu_bench_short "${SKETCHES[@]}")
 

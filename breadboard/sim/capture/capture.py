@@ -165,10 +165,10 @@ class Capture:
         self.resets += 1
 
     def _ingest_irq(self, rows: np.ndarray) -> None:
-        for cycle, vector, kind in rows.tolist():
+        for cycle, vector, kind, *_ in rows.tolist():
             if kind == 1:
                 self.irq_stack.append((cycle, vector))
-            elif self.irq_stack:
+            elif kind == 0 and self.irq_stack:  # 2: a lost event, 3: interrupts were off
                 start, v = self.irq_stack.pop()
                 iv = self.irq.get(v)
                 if iv is None:
