@@ -9,17 +9,19 @@ import sys
 import time
 from collections.abc import Sequence
 
+import numpy as np
+
 from .circuit import uno_pin
 from .sim import (
     HALTED,
     STOPPED,
     FirmwareError,
     Simulation,
+    VcdStream,
     format_time,
     kernel_compile_helper,
     parse_time,
     warm_up,
-    write_vcd,
 )
 
 EXIT_OK = 0
@@ -176,7 +178,9 @@ def _summary(sim: Simulation, wall: float, requested: int, startup: float) -> di
 
 def run_command(args: argparse.Namespace, started: float) -> int:
     try:
-        sim = Simulation.open(args.firmware)
+        # history=0: a run of any length holds only what the asked outputs need (streamed
+        # through listeners below), never the whole trace.
+        sim = Simulation.open(args.firmware, history=0)
     except FirmwareError as e:
         print(f"breadboard: {e}", file=sys.stderr)
         return EXIT_BAD_FIRMWARE
@@ -194,6 +198,17 @@ def run_command(args: argparse.Namespace, started: float) -> int:
     if requested < 0:
         print("breadboard: the run length must not be negative", file=sys.stderr)
         return EXIT_USAGE
+    vcd = None
+    if args.vcd:
+        try:  # opened before the run: an unwritable path fails at once
+            vcd = VcdStream(args.vcd, {n: t.level for n, t in sim.pins.items()}, sim.f_cpu)
+        except OSError as e:
+            print(f"breadboard: cannot write {args.vcd}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_USAGE
+        sim.add_listener(vcd)
+    serial = bytearray()
+    if args.serial:
+        sim.add_listener(lambda news: serial.extend(news.serial[:, 1].astype(np.uint8).tobytes()))
     for pin, level, at in inputs:
         sim.drive(pin, level, at=at)
 
@@ -206,15 +221,15 @@ def run_command(args: argparse.Namespace, started: float) -> int:
     wall = time.perf_counter() - start
     summary = _summary(sim, wall, requested, start - started)
 
-    if args.vcd:
+    if vcd is not None:
         try:
-            write_vcd(args.vcd, sim.pins, sim.f_cpu, end_cycle=sim.active_cycles)
+            vcd.close(end_cycle=sim.active_cycles)
         except OSError as e:
             print(f"breadboard: cannot write {args.vcd}: {e.strerror or e}", file=sys.stderr)
             return EXIT_USAGE
         summary["vcd"] = args.vcd
     if args.serial:
-        text = sim.serial_bytes().decode("latin-1")
+        text = serial.decode("latin-1")
         if args.json:
             summary["serial"] = text
         else:
