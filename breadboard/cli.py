@@ -23,6 +23,7 @@ from .sim import (
     parse_time,
     warm_up,
 )
+from .sim.units import check_cycles
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -55,6 +56,42 @@ def _parse_analog(text: str, f_cpu: int) -> tuple[str, float, int | None]:
         )
     at = parse_time(m.group(3), f_cpu) if m.group(3) else None
     return m.group(1), float(m.group(2)), at
+
+
+#: The voltages a pin can take: the Uno's 0-5 V supply (the chip's absolute maximum is
+#: VCC + 0.5 V, where its protection diodes clamp; the ADC reads anything past AREF as 1023).
+VOLTS_MIN, VOLTS_MAX = 0.0, 5.0
+
+
+def _clamp_volts(pin: str, volts: float) -> float:
+    if VOLTS_MIN <= volts <= VOLTS_MAX:
+        return volts
+    clamped = min(max(volts, VOLTS_MIN), VOLTS_MAX)
+    print(
+        f"breadboard: warning: --analog {pin}={volts:g} V is outside the Uno's 0-5 V: "
+        f"applied as {clamped:g} V",
+        file=sys.stderr,
+    )
+    return clamped
+
+
+def _warn_past_end(args, requested: int, f_cpu: int, inputs, analog) -> None:
+    """Say which inputs fall after the run's end (they would be silently never applied)."""
+    end = format_time(requested / f_cpu)
+    for text, (_, _, at) in zip(args.input, inputs, strict=True):
+        if at > requested:
+            print(
+                f"breadboard: warning: --input {text} is after the run's end ({end}): "
+                "never applied",
+                file=sys.stderr,
+            )
+    for text, (_, _, at) in zip(args.analog, analog, strict=True):
+        if at is not None and at > requested:
+            print(
+                f"breadboard: warning: --analog {text} is after the run's end ({end}): "
+                "never applied",
+                file=sys.stderr,
+            )
 
 
 _ESCAPES = {"n": 10, "r": 13, "t": 9, "0": 0, "a": 7, "b": 8, "f": 12, "v": 11, "e": 27}
@@ -185,19 +222,24 @@ def run_command(args: argparse.Namespace, started: float) -> int:
         print(f"breadboard: {e}", file=sys.stderr)
         return EXIT_BAD_FIRMWARE
     try:
-        requested = args.cycles if args.cycles is not None else parse_time(args.time, sim.f_cpu)
+        if args.cycles is not None:
+            requested = check_cycles(args.cycles)
+        else:
+            requested = parse_time(args.time, sim.f_cpu)
         inputs = [_parse_input(text, sim.f_cpu) for text in args.input]
         serial_in = None
         if args.serial_in is not None:
             serial_in = (parse_escapes(args.serial_in), parse_time(args.serial_in_at, sim.f_cpu))
-        for text in args.analog:
-            sim.set_voltage(*_parse_analog(text, sim.f_cpu))
+        analog = [_parse_analog(text, sim.f_cpu) for text in args.analog]
+        for pin, volts, at in analog:
+            sim.set_voltage(pin, _clamp_volts(pin, volts), at)
     except (ValueError, KeyError) as e:
         print(f"breadboard: {e.args[0] if e.args else e}", file=sys.stderr)
         return EXIT_USAGE
     if requested < 0:
         print("breadboard: the run length must not be negative", file=sys.stderr)
         return EXIT_USAGE
+    _warn_past_end(args, requested, sim.f_cpu, inputs, analog)
     vcd = None
     if args.vcd:
         try:  # opened before the run: an unwritable path fails at once
