@@ -10,20 +10,23 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 
+import numpy as np
+
 from .circuit import uno_pin
 from .sim import (
     HALTED,
     STOPPED,
     FirmwareError,
     Simulation,
+    VcdStream,
     format_time,
     kernel_compile_helper,
     parse_time,
     warm_up,
-    write_vcd,
 )
 from .sim.irqstats import format_table
 from .sim.simulation import BREAK
+from .sim.units import check_cycles
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -57,6 +60,42 @@ def _parse_analog(text: str, f_cpu: int) -> tuple[str, float, int | None]:
         )
     at = parse_time(m.group(3), f_cpu) if m.group(3) else None
     return m.group(1), float(m.group(2)), at
+
+
+#: The voltages a pin can take: the Uno's 0-5 V supply (the chip's absolute maximum is
+#: VCC + 0.5 V, where its protection diodes clamp; the ADC reads anything past AREF as 1023).
+VOLTS_MIN, VOLTS_MAX = 0.0, 5.0
+
+
+def _clamp_volts(pin: str, volts: float) -> float:
+    if VOLTS_MIN <= volts <= VOLTS_MAX:
+        return volts
+    clamped = min(max(volts, VOLTS_MIN), VOLTS_MAX)
+    print(
+        f"breadboard: warning: --analog {pin}={volts:g} V is outside the Uno's 0-5 V: "
+        f"applied as {clamped:g} V",
+        file=sys.stderr,
+    )
+    return clamped
+
+
+def _warn_past_end(args, requested: int, f_cpu: int, inputs, analog) -> None:
+    """Say which inputs fall after the run's end (they would be silently never applied)."""
+    end = format_time(requested / f_cpu)
+    for text, (_, _, at) in zip(args.input, inputs, strict=True):
+        if at > requested:
+            print(
+                f"breadboard: warning: --input {text} is after the run's end ({end}): "
+                "never applied",
+                file=sys.stderr,
+            )
+    for text, (_, _, at) in zip(args.analog, analog, strict=True):
+        if at is not None and at > requested:
+            print(
+                f"breadboard: warning: --analog {text} is after the run's end ({end}): "
+                "never applied",
+                file=sys.stderr,
+            )
 
 
 _ESCAPES = {"n": 10, "r": 13, "t": 9, "0": 0, "a": 7, "b": 8, "f": 12, "v": 11, "e": 27}
@@ -202,18 +241,24 @@ def _summary(sim: Simulation, wall: float, requested: int, startup: float) -> di
 
 def run_command(args: argparse.Namespace, started: float) -> int:
     try:
-        sim = Simulation.open(args.firmware)
+        # history=0: a run of any length holds only what the asked outputs need (streamed
+        # through listeners below), never the whole trace.
+        sim = Simulation.open(args.firmware, history=0)
     except FirmwareError as e:
         print(f"breadboard: {e}", file=sys.stderr)
         return EXIT_BAD_FIRMWARE
     try:
-        requested = args.cycles if args.cycles is not None else parse_time(args.time, sim.f_cpu)
+        if args.cycles is not None:
+            requested = check_cycles(args.cycles)
+        else:
+            requested = parse_time(args.time, sim.f_cpu)
         inputs = [_parse_input(text, sim.f_cpu) for text in args.input]
         serial_in = None
         if args.serial_in is not None:
             serial_in = (parse_escapes(args.serial_in), parse_time(args.serial_in_at, sim.f_cpu))
-        for text in args.analog:
-            sim.set_voltage(*_parse_analog(text, sim.f_cpu))
+        analog = [_parse_analog(text, sim.f_cpu) for text in args.analog]
+        for pin, volts, at in analog:
+            sim.set_voltage(pin, _clamp_volts(pin, volts), at)
         for text in args.breaks:
             sim.add_breakpoint(text)
         for text in args.watch:
@@ -224,6 +269,18 @@ def run_command(args: argparse.Namespace, started: float) -> int:
     if requested < 0:
         print("breadboard: the run length must not be negative", file=sys.stderr)
         return EXIT_USAGE
+    _warn_past_end(args, requested, sim.f_cpu, inputs, analog)
+    vcd = None
+    if args.vcd:
+        try:  # opened before the run: an unwritable path fails at once
+            vcd = VcdStream(args.vcd, {n: t.level for n, t in sim.pins.items()}, sim.f_cpu)
+        except OSError as e:
+            print(f"breadboard: cannot write {args.vcd}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_USAGE
+        sim.add_listener(vcd)
+    serial = bytearray()
+    if args.serial:
+        sim.add_listener(lambda news: serial.extend(news.serial[:, 1].astype(np.uint8).tobytes()))
     for pin, level, at in inputs:
         sim.drive(pin, level, at=at)
 
@@ -245,15 +302,15 @@ def run_command(args: argparse.Namespace, started: float) -> int:
         else:
             print(format_table(stats))
 
-    if args.vcd:
+    if vcd is not None:
         try:
-            write_vcd(args.vcd, sim.pins, sim.f_cpu, end_cycle=sim.active_cycles)
+            vcd.close(end_cycle=sim.active_cycles)
         except OSError as e:
             print(f"breadboard: cannot write {args.vcd}: {e.strerror or e}", file=sys.stderr)
             return EXIT_USAGE
         summary["vcd"] = args.vcd
     if args.serial:
-        text = sim.serial_bytes().decode("latin-1")
+        text = serial.decode("latin-1")
         if args.json:
             summary["serial"] = text
         else:

@@ -327,10 +327,10 @@ def test_unreadable_file_is_refused_saying_permission_denied(tmp_path, monkeypat
     try:
         if os.access(path, os.R_OK):  # e.g. running as root: simulate the OS refusing
 
-            def deny(self):
+            def deny(self, *args, **kwargs):
                 raise PermissionError(13, "Permission denied", str(self))
 
-            monkeypatch.setattr(Path, "read_bytes", deny)
+            monkeypatch.setattr(Path, "open", deny)
         err = refused(path)
     finally:
         path.chmod(0o644)

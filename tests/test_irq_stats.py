@@ -29,7 +29,7 @@ MAX_REMAINING = 4
 @pytest.fixture(scope="module")
 def ctc() -> Simulation:
     sim = Simulation.open(FW / "ctc_100hz.elf")
-    sim.run_for(16_000_000 // 2)
+    sim.run_for(16_000_000)
     return sim
 
 
@@ -111,6 +111,26 @@ def test_an_isr_of_200_us_is_flagged_longer_than_the_100_us_default():
     flagged = [w for w in stats.warnings if w.kind == LONG_ISR and w.vector == 11]
     assert len(flagged) == row.entries
     assert not [w for w in sim.irq_stats(isr_limit_us=300).warnings if w.kind == LONG_ISR]
+
+
+def test_irq_stats_cover_the_whole_run_whatever_history_is_kept(ctc):
+    """The vector table is tallied as the log is produced: a run keeping no trace history
+    (the CLI's ``history=0``) or a short window reports the same numbers as a full one."""
+    full = ctc.irq_stats()
+    for history in (0, 16_000):
+        sim = Simulation.open(FW / "ctc_100hz.elf", history=history)
+        sim.run_for(16_000_000)
+        assert len(sim.interrupts.rows) <= 1024 < len(ctc.interrupts.rows)  # a window
+        assert sim.irq_stats().vectors == full.vectors
+
+
+def test_irq_tally_keeps_a_bounded_number_of_warning_events():
+    from breadboard.sim.irqstats import EVENTS_KEPT, IrqTally
+
+    tally = IrqTally(16_000_000)
+    lost = np.array([[100 * i, TIMER2_COMPA, 2, 100 * i - 50] for i in range(3 * EVENTS_KEPT)])
+    tally.feed(lost)
+    assert len(tally.warnings(100, 100)) == EVENTS_KEPT
 
 
 def test_editing_ocr2a_while_paused_changes_the_measured_frequency():

@@ -14,6 +14,7 @@ import random
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from . import schema
 from .pins import uno_pin
 
 FORMAT = "breadboard-circuit"
@@ -49,7 +50,7 @@ class Bounce:
         if not self.enabled or self.count <= 0:
             return [(start_cycle, final_level)]
         rng = random.Random(self.seed * 1_000_003 + press_no)
-        span = max(1, int(self.duration_ms * 1e-3 * f_cpu))
+        span = max(2, int(self.duration_ms * 1e-3 * f_cpu))
         times = sorted(rng.randrange(1, span) for _ in range(self.count))
         out = [(start_cycle, final_level)]
         level = final_level
@@ -226,10 +227,12 @@ class Circuit:
 
     @classmethod
     def from_dict(cls, data: object, path: str | os.PathLike = "<circuit>") -> Circuit:
+        """A circuit from a decoded JSON document, checked against the schema
+        (``circuit/schema.py``); every problem raises CircuitError naming the part and field."""
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise CircuitError(path, "not a breadboard circuit file")
         version = data.get("version")
-        if not isinstance(version, int):
+        if not isinstance(version, int) or isinstance(version, bool):
             raise CircuitError(path, "the file has no format version")
         if version > FORMAT_VERSION:
             raise CircuitError(
@@ -237,55 +240,56 @@ class Circuit:
                 f"made by a newer breadboard (circuit format {version}; this version reads "
                 f"up to {FORMAT_VERSION})",
             )
+        if version < 1:
+            raise CircuitError(path, f"unknown circuit format version {version}")
         parts_data = data.get("parts", [])
         if not isinstance(parts_data, list):
             raise CircuitError(path, "'parts' must be a list")
-        circuit = cls(title=str(data.get("title", "")), firmware=str(data.get("firmware", "")))
+        if len(parts_data) > schema.MAX_PARTS:
+            raise CircuitError(
+                path, f"too many parts ({len(parts_data)}; at most {schema.MAX_PARTS})"
+            )
+        header = schema.validate_header(data, path)
+        circuit = cls(title=header.title, firmware=header.firmware)
         for i, item in enumerate(parts_data, 1):
-            circuit.add(_part_from_dict(item, path, i))
+            model = schema.validate_part(item, path, i)
+            values = model.model_dump()
+            if "bounce" in values:
+                values["bounce"] = Bounce(**values["bounce"])
+            part = KINDS[model.kind](**values)
+            if any(p.id == part.id for p in circuit.parts):
+                raise CircuitError(path, f"part {i}: the id {part.id!r} is used twice")
+            circuit.parts.append(part)
         return circuit
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Circuit:
         """Read a circuit file; every problem raises CircuitError naming the file."""
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            with open(path, "rb") as f:
+                raw = f.read(schema.MAX_FILE_BYTES + 1)
         except FileNotFoundError:
             raise CircuitError(path, "no such file") from None
-        except (OSError, UnicodeDecodeError) as e:
+        except IsADirectoryError:
+            raise CircuitError(path, "is a directory, not a circuit file") from None
+        except (OSError, ValueError) as e:  # ValueError: a NUL in the path
             raise CircuitError(path, f"cannot read the file ({e})") from None
+        if len(raw) > schema.MAX_FILE_BYTES:
+            raise CircuitError(
+                path, f"too large for a circuit file (over {schema.MAX_FILE_BYTES:,} bytes)"
+            )
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise CircuitError(path, f"not UTF-8 text (byte {e.start})") from None
+        if not schema.json_depth_ok(text):
+            raise CircuitError(
+                path, f"nested too deeply (more than {schema.MAX_DEPTH} levels of [ and {{)"
+            )
         try:
             data = json.loads(text)
         except json.JSONDecodeError as e:
             raise CircuitError(path, f"broken JSON at line {e.lineno}, column {e.colno}") from None
-        try:
-            return cls.from_dict(data, path)
-        except ValueError as e:
-            raise CircuitError(path, str(e)) from None
-
-
-def _part_from_dict(item: object, path, index: int) -> Part:
-    if not isinstance(item, dict):
-        raise CircuitError(path, f"part {index} is not an object")
-    kind = item.get("kind")
-    if kind not in KINDS:
-        raise CircuitError(path, f"part {index} has an unknown kind {kind!r}")
-    cls = KINDS[kind]
-    known = set(cls.__dataclass_fields__)
-    values = {k: v for k, v in item.items() if k in known}
-    if "id" not in values or not isinstance(values["id"], str) or not values["id"]:
-        raise CircuitError(path, f"part {index} ({kind}) has no id")
-    if "bounce" in values:
-        b = values["bounce"]
-        if not isinstance(b, dict):
-            raise CircuitError(path, f"part {values['id']!r}: 'bounce' must be an object")
-        values["bounce"] = Bounce(
-            **{k: v for k, v in b.items() if k in Bounce.__dataclass_fields__}
-        )
-    try:
-        part = cls(**values)
-        for pin in part.pins():
-            uno_pin(pin)
-    except (TypeError, KeyError) as e:
-        raise CircuitError(path, f"part {values['id']!r} ({kind}): {e}") from None
-    return part
+        except (ValueError, RecursionError) as e:  # a number of thousands of digits
+            raise CircuitError(path, f"cannot read the JSON ({e})") from None
+        return cls.from_dict(data, path)

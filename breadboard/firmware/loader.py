@@ -38,6 +38,11 @@ FLASH_WORDS = 16384
 FLASH_BYTES = FLASH_WORDS * 2
 """ATmega328P program memory size in bytes."""
 
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""Largest firmware file read: a full 32 KiB flash is ~90 KB of Intel HEX, and an ELF with
+debug information a few MB; anything bigger (or an endless stream such as /dev/zero) is
+refused after reading this much."""
+
 ELF_MAGIC = b"\x7fELF"
 EM_AVR = 83
 
@@ -204,7 +209,15 @@ def _read_file(path: str | os.PathLike) -> bytes:
     try:
         if p.is_dir():
             raise FirmwareError(path, "is a directory, not a firmware file")
-        return p.read_bytes()
+        with p.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise FirmwareError(
+                path,
+                f"too large for a firmware file (over {MAX_FILE_BYTES // 2**20} MiB; a full "
+                "32 KiB flash is under 100 KB of Intel HEX)",
+            )
+        return data
     except FirmwareError:
         raise
     except FileNotFoundError:
@@ -215,6 +228,8 @@ def _read_file(path: str | os.PathLike) -> bytes:
         raise FirmwareError(path, "permission denied: the file is not readable") from None
     except OSError as exc:
         raise FirmwareError(path, f"cannot read file: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL in the path
+        raise FirmwareError(path, f"cannot read file: {exc}") from None
 
 
 def _region_hint(address: int) -> str:
@@ -262,12 +277,26 @@ def _check_is_text(data: bytes, name: str) -> list[bytes]:
     for number, line in enumerate(lines, 1):
         for column, byte in enumerate(line, 1):
             if byte not in _ALLOWED_TEXT:
+                if byte >= 0x80 and _is_utf8_text(data):
+                    raise FirmwareError(
+                        name,
+                        "not an Intel HEX or ELF file (this is UTF-8 text, not firmware)",
+                        f"line {number}",
+                    )
                 raise FirmwareError(
                     name,
                     f"not an Intel HEX file (binary data: byte 0x{byte:02X} at column {column})",
                     f"line {number}",
                 )
     return lines
+
+
+def _is_utf8_text(data: bytes) -> bool:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return all(c.isprintable() or c in "\t\r\n\f" for c in text)
 
 
 def _decode_record(text: str, name: str, where: str) -> tuple[int, int, int, bytes]:
@@ -339,6 +368,18 @@ def _parse_hex(data: bytes, name: str) -> Firmware:
         where = f"line {number}"
         rtype, offset, length, payload = _decode_record(text, name, where)
         if rtype == 1:
+            rest = [
+                n
+                for n, line in enumerate(lines[number:], number + 1)
+                if line.strip().startswith(b":")
+            ]
+            if rest:
+                raise FirmwareError(
+                    name,
+                    f"end-of-file record on line {number} but more records follow (from line "
+                    f"{rest[0]}): two files joined, or a truncated edit?",
+                    f"line {number}",
+                )
             break
         if rtype == 2:
             segment_base = ((payload[0] << 8) | payload[1]) << 4
@@ -467,6 +508,66 @@ def _check_elf_header(data: bytes, name: str) -> tuple[int, int, int, int]:
     return phoff, phnum, shoff, shnum
 
 
+#: e_flags & EF_AVR_ARCH_MASK: avr-gcc's core families; the ATmega328P is avr5.
+EF_AVR_ARCH_MASK = 0x7F
+AVR5 = 5
+_AVR_ARCH_EXAMPLES = {
+    1: "avr1 (AT90S1200, ATtiny11)",
+    2: "avr2 (AT90S2313)",
+    25: "avr25 (ATtiny85, ATtiny84, ATtiny2313)",
+    3: "avr3 (ATmega103)",
+    31: "avr31 (ATmega103)",
+    35: "avr35 (ATmega16U2, ATtiny167)",
+    4: "avr4 (ATmega8, ATmega88)",
+    51: "avr51 (ATmega1284P, ATmega128)",
+    6: "avr6 (ATmega2560)",
+    100: "avrtiny (ATtiny10)",
+    102: "avrxmega2",
+    103: "avrxmega3 (ATmega4809, ATtiny1614)",
+    104: "avrxmega4",
+    105: "avrxmega5",
+    106: "avrxmega6",
+    107: "avrxmega7",
+}
+#: Devices built for avr5 that run ATmega328P firmware as-is (same core, same vectors).
+_COMPATIBLE_DEVICES = {"atmega328p", "atmega328", "atmega328pb"}
+
+
+def _device_note(elf) -> str | None:
+    """The device name in avr-libc's .note.gnu.avr.deviceinfo section, if present."""
+    section = elf.get_section_by_name(".note.gnu.avr.deviceinfo")
+    if section is None:
+        return None
+    raw = section.data()
+    if len(raw) < 12:
+        return None
+    namesz, descsz = struct.unpack_from("<II", raw, 0)
+    desc = raw[12 + ((namesz + 3) & ~3) :][:descsz]
+    # desc: flash start/size, SRAM start/size, EEPROM start/size, string table length, names
+    if len(desc) < 32:
+        return None
+    names = [n for n in desc[32:].split(b"\0") if n]
+    return names[0].decode("ascii", "replace") if names else None
+
+
+def _check_mcu(elf, name: str) -> None:
+    device = _device_note(elf)
+    if device and device.lower() not in _COMPATIBLE_DEVICES:
+        raise FirmwareError(
+            name,
+            f"built for the {device}, not the ATmega328P (rebuild with -mmcu=atmega328p)",
+            "section .note.gnu.avr.deviceinfo",
+        )
+    arch = elf["e_flags"] & EF_AVR_ARCH_MASK
+    if arch and arch != AVR5:
+        family = _AVR_ARCH_EXAMPLES.get(arch, f"AVR architecture {arch}")
+        raise FirmwareError(
+            name,
+            f"built for {family}, not the ATmega328P's avr5 (rebuild with -mmcu=atmega328p)",
+            "ELF header (e_flags)",
+        )
+
+
 def _parse_elf(data: bytes, name: str) -> Firmware:
     _check_elf_header(data, name)
     from elftools.elf.elffile import ELFFile
@@ -478,6 +579,9 @@ def _parse_elf(data: bytes, name: str) -> Firmware:
             raise FirmwareError(
                 name, "relocatable object file (.o), not a linked program", "ELF header"
             )
+        where = "section header table"
+        _check_mcu(elf, name)
+        where = "ELF header"
         flash = np.full(FLASH_BYTES, 0xFF, dtype=np.uint8)
         size = 0
         for index, segment in enumerate(elf.iter_segments()):

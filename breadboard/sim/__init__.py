@@ -7,10 +7,20 @@ from ..avr import CACHE_DIR as KERNEL_CACHE_DIR
 from ..avr import F_CPU, VECTOR_NAMES, kernel_ready, warm_up
 from ..avr.warm import helper_main as kernel_compile_helper
 from ..firmware import Firmware, FirmwareError, load_firmware
-from .simulation import FLOATING, HALTED, HIGH, LOW, RUNNING, SLEEPING, STOPPED, Simulation
+from .simulation import (
+    FLOATING,
+    HALTED,
+    HIGH,
+    LOW,
+    RUNNING,
+    SLEEPING,
+    STOPPED,
+    Simulation,
+    TraceNews,
+)
 from .trace import PinTrace, Trace
 from .units import format_time, parse_time
-from .vcd import timescale_for, write_vcd
+from .vcd import VcdStream, timescale_for, write_vcd
 
 __all__ = [
     "Simulation",
@@ -30,6 +40,8 @@ __all__ = [
     "format_time",
     "timescale_for",
     "write_vcd",
+    "VcdStream",
+    "TraceNews",
     "warm_up",
     "kernel_ready",
     "kernel_compile_helper",

@@ -1,7 +1,8 @@
 """Interrupt statistics and teaching warnings, computed from a ``Simulation``'s traces.
 
-Everything is derived from the kernel's interrupt log (``Simulation.interrupts``: cycle,
-vector, kind, extra) and the chip's registers; no Qt here. The inspector's vector table and
+Everything is derived from the kernel's interrupt log (cycle, vector, kind, extra), tallied
+as it is produced (``IrqTally``, so the numbers cover the whole run whatever trace history is
+kept), and the chip's registers; no Qt here. The inspector's vector table and
 the CLI's ``--irq-stats`` show these numbers.
 
 - Latency: cycles from the cycle the vector's request was raised (its flag set; for a low
@@ -16,8 +17,11 @@ the CLI's ``--irq-stats`` show these numbers.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ..avr.regs import (
     S_IRQ_DEPTH,
@@ -115,82 +119,112 @@ def handler_address(flash, base_word: int, vector: int) -> int | None:
     return None
 
 
+#: Completed handlers at least this long (µs) are remembered for ``LONG_ISR`` warnings, so
+#: ``irq_stats(isr_limit_us=...)`` can ask for any threshold from here up.
+ISR_FLOOR_US = 10.0
+#: Warning-worthy events kept (the most recent): memory stays bounded on runs of any length.
+EVENTS_KEPT = 1000
+
+
+class IrqTally:
+    """Running interrupt statistics over the whole run, fed with the interrupt log's rows as
+    the kernel produces them (``Simulation`` does this, whatever trace history it keeps), so
+    the vector table covers hours in constant memory."""
+
+    def __init__(self, f_cpu: int) -> None:
+        self.f_cpu = f_cpu
+        self.floor = round(ISR_FLOOR_US * f_cpu / 1e6)
+        n = len(VECTOR_NAMES)
+        self.entries = [0] * n
+        self.lat_last: list[int | None] = [None] * n
+        self.lat_sum = [0] * n
+        self.lat_n = [0] * n
+        self.lat_worst: list[int | None] = [None] * n
+        self.inside = [0] * n
+        self.longest = [0] * n
+        #: handlers running now: (cycle entered, vector), innermost last
+        self.stack: list[tuple[int, int]] = []
+        #: (cycle, kind, vector, cycles, other): long handlers, lost events, I = 0 stretches
+        self.events: deque[tuple[int, int, int, int, int]] = deque(maxlen=EVENTS_KEPT)
+
+    def feed(self, rows: np.ndarray) -> None:
+        """Take the interrupt log's rows (cycle, vector, kind, extra), in cycle order."""
+        stack = self.stack
+        for cycle, vec, kind, extra in rows.tolist():
+            if kind == ENTER:
+                if vec == 0:
+                    stack.clear()  # a reset
+                    continue
+                self.entries[vec] += 1
+                if extra >= 0:
+                    lat = cycle - extra
+                    self.lat_last[vec] = lat
+                    self.lat_sum[vec] += lat
+                    self.lat_n[vec] += 1
+                    worst = self.lat_worst[vec]
+                    if worst is None or lat > worst:
+                        self.lat_worst[vec] = lat
+                stack.append((cycle, vec))
+            elif kind == RETURN:
+                if not stack:
+                    continue
+                start, v = stack.pop()
+                length = cycle - start
+                self.inside[v] += length
+                if length > self.longest[v]:
+                    self.longest[v] = length
+                if length >= self.floor:
+                    self.events.append((cycle, RETURN, v, length, 0))
+            elif kind == LOST:
+                others = [v for _, v in stack if v != vec]
+                self.events.append((cycle, LOST, vec, 0, others[-1] if others else 0))
+            elif kind == OFF:
+                self.events.append((cycle, OFF, 0, cycle - extra, 0))
+
+    def warnings(self, isr_limit_us: float, ioff_limit_us: float) -> list[IrqWarning]:
+        """The teaching warnings among the remembered events, for these thresholds."""
+        f = self.f_cpu
+        isr_limit = round(isr_limit_us * f / 1e6)
+        ioff_limit = round(ioff_limit_us * f / 1e6)
+        out: list[IrqWarning] = []
+        for cycle, kind, vec, length, other in self.events:
+            if kind == RETURN and length > isr_limit:
+                text = (
+                    f"{VECTOR_NAMES[vec]} handler ran {length / f * 1e6:.0f} us "
+                    f"(over {isr_limit_us:g} us): keep ISRs short"
+                )
+                out.append(IrqWarning(cycle, LONG_ISR, vec, text))
+            elif kind == LOST and vec == TIMER0_OVF and other:
+                text = (
+                    f"TIMER0_OVF lost while inside {VECTOR_NAMES[other]}: delay() or "
+                    "busy-waiting in an ISR; millis() falls behind"
+                )
+                out.append(IrqWarning(cycle, DELAY_IN_ISR, vec, text))
+            elif kind == LOST:
+                text = f"{VECTOR_NAMES[vec]} event lost: its flag was set again while still pending"
+                out.append(IrqWarning(cycle, LOST_EVENT, vec, text))
+            elif kind == OFF and length > ioff_limit:
+                text = (
+                    f"interrupts disabled for {length / f * 1e6:.0f} us (over {ioff_limit_us:g} us)"
+                )
+                out.append(IrqWarning(cycle, INTERRUPTS_OFF, 0, text))
+        return out
+
+
 def irq_stats(
     sim: Simulation, isr_limit_us: float = 100.0, ioff_limit_us: float = 100.0
 ) -> IrqStats:
-    """The statistics of every vector and the warnings, from ``sim``'s interrupt trace."""
+    """The statistics of every vector and the warnings, from ``sim``'s interrupt tally.
+
+    ``isr_limit_us`` below ``ISR_FLOOR_US`` sees only handlers from the floor up."""
     mcu = sim.mcu
-    f = sim.f_cpu
-    isr_limit = round(isr_limit_us * f / 1e6)
-    ioff_limit = round(ioff_limit_us * f / 1e6)
+    tally = sim.irq_tally
     n = len(VECTOR_NAMES)
-    entries = [0] * n
-    lat_last: list[int | None] = [None] * n
-    lat_sum = [0] * n
-    lat_n = [0] * n
-    lat_worst: list[int | None] = [None] * n
-    inside = [0] * n
-    longest = [0] * n
-    warnings: list[IrqWarning] = []
-    stack: list[tuple[int, int]] = []
-    for cycle, vec, kind, extra in sim.interrupts.rows.tolist():
-        if kind == ENTER:
-            if vec == 0:
-                stack.clear()  # a reset
-                continue
-            entries[vec] += 1
-            if extra >= 0:
-                lat = cycle - extra
-                lat_last[vec] = lat
-                lat_sum[vec] += lat
-                lat_n[vec] += 1
-                if lat_worst[vec] is None or lat > lat_worst[vec]:
-                    lat_worst[vec] = lat
-            stack.append((cycle, vec))
-        elif kind == RETURN:
-            if not stack:
-                continue
-            start, v = stack.pop()
-            length = cycle - start
-            inside[v] += length
-            longest[v] = max(longest[v], length)
-            if length > isr_limit:
-                warnings.append(
-                    IrqWarning(
-                        cycle, LONG_ISR, v,
-                        f"{VECTOR_NAMES[v]} handler ran {length / f * 1e6:.0f} us "
-                        f"(over {isr_limit_us:g} us): keep ISRs short",
-                    )
-                )  # fmt: skip
-        elif kind == LOST:
-            inside_other = [v for _, v in stack if v != vec]
-            if vec == TIMER0_OVF and inside_other:
-                other = VECTOR_NAMES[inside_other[-1]]
-                warnings.append(
-                    IrqWarning(
-                        cycle, DELAY_IN_ISR, vec,
-                        f"TIMER0_OVF lost while inside {other}: delay() or busy-waiting in an "
-                        "ISR; millis() falls behind",
-                    )
-                )  # fmt: skip
-            else:
-                warnings.append(
-                    IrqWarning(
-                        cycle, LOST_EVENT, vec,
-                        f"{VECTOR_NAMES[vec]} event lost: its flag was set again while "
-                        "still pending",
-                    )
-                )  # fmt: skip
-        elif kind == OFF and cycle - extra > ioff_limit:
-            warnings.append(
-                IrqWarning(
-                    cycle, INTERRUPTS_OFF, 0,
-                    f"interrupts disabled for {(cycle - extra) / f * 1e6:.0f} us "
-                    f"(over {ioff_limit_us:g} us)",
-                )
-            )  # fmt: skip
+    entries, lat_last, lat_worst = tally.entries, tally.lat_last, tally.lat_worst
+    inside, longest = list(tally.inside), list(tally.longest)
+    warnings = tally.warnings(isr_limit_us, ioff_limit_us)
     now = sim.cycle
-    for start, v in stack:  # handlers still running count up to now
+    for start, v in tally.stack:  # handlers still running count up to now
         inside[v] += now - start
         longest[v] = max(longest[v], now - start)
     lost = mcu.lost_events()
@@ -221,7 +255,7 @@ def irq_stats(
                 pending=pending,
                 entries=entries[v],
                 last_latency=lat_last[v],
-                mean_latency=lat_sum[v] / lat_n[v] if lat_n[v] else None,
+                mean_latency=tally.lat_sum[v] / tally.lat_n[v] if tally.lat_n[v] else None,
                 worst_latency=lat_worst[v],
                 cycles_inside=inside[v],
                 cpu_percent=100.0 * inside[v] / now if now else 0.0,
@@ -234,7 +268,7 @@ def irq_stats(
         )
     return IrqStats(
         cycle=now,
-        f_cpu=f,
+        f_cpu=sim.f_cpu,
         vectors=rows,
         nesting=depth,
         executing=int(mcu.st[S_IRQ_STACK + depth - 1]) if 0 < depth <= 32 else 0,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +19,7 @@ from ..avr import F_CPU, VECTOR_NAMES, Mcu
 from ..avr.regs import EXIT_BREAK, EXIT_HALT, EXIT_WATCH, S_VECTOR_BASE, VECTOR_BY_NAME
 from ..circuit import UNO_PINS, UnoPin, uno_pin
 from ..firmware import Firmware, load_firmware
+from .irqstats import IrqStats, IrqTally, handler_address, irq_stats
 from .trace import FLOATING, HIGH, LOW, PinTrace, Trace
 
 #: Status values of a simulation.
@@ -48,6 +50,16 @@ ANALOG_INPUTS: dict[str, tuple[str, int]] = {f"A{i}": ("adc", i) for i in range(
 ANALOG_INPUTS.update({"D6": ("ain", 0), "D7": ("ain", 1), "AREF": ("aref", 0)})
 
 
+@dataclass(frozen=True)
+class TraceNews:
+    """Rows recorded in one go: per changed pin (cycle, level), interrupts (cycle, vector,
+    enter=1/return=0) and transmitted serial bytes (cycle, byte)."""
+
+    pins: dict[str, np.ndarray]
+    interrupts: np.ndarray
+    serial: np.ndarray
+
+
 @dataclass(order=True)
 class _Input:
     cycle: int
@@ -62,13 +74,26 @@ class Simulation:
 
     Time is the cycle count; ``seconds`` converts at ``f_cpu``. Levels are ``LOW``, ``HIGH``
     or ``FLOATING``; a pin driven from outside takes ``0``/``1``, or ``None`` to release it.
+
+    Memory: by default the traces hold the whole run (tests, short runs). ``history`` (cycles)
+    makes every trace a sliding window of about that many cycles, so a run of any length holds
+    bounded memory; ``history=0`` keeps only the current levels. Whatever must see every row
+    (a VCD file being written, a serial console) registers with ``add_listener`` and is handed
+    the new rows as they are recorded, before any window drops them.
     """
 
-    def __init__(self, firmware: Firmware | None = None, f_cpu: int = F_CPU) -> None:
+    def __init__(
+        self, firmware: Firmware | None = None, f_cpu: int = F_CPU, history: int | None = None
+    ) -> None:
         self.f_cpu = f_cpu
         self.firmware: Firmware | None = None
         self.mcu = Mcu()
         self.stop_reason: StopReason | None = None
+        if history is not None and history < 0:
+            raise ValueError(f"history must be a number of cycles >= 0, not {history}")
+        #: Cycles of trace history kept (None: the whole run).
+        self.history = history
+        self._listeners: list[Callable[[TraceNews], None]] = []
         self._inputs: list[_Input] = []
         self._seq = 0
         self._clear_traces()
@@ -76,9 +101,16 @@ class Simulation:
             self.load(firmware)
 
     @classmethod
-    def open(cls, path: str | os.PathLike, f_cpu: int = F_CPU) -> Simulation:
+    def open(
+        cls, path: str | os.PathLike, f_cpu: int = F_CPU, history: int | None = None
+    ) -> Simulation:
         """Load a .hex or .elf file (raises ``FirmwareError`` for a bad file)."""
-        return cls(load_firmware(path), f_cpu=f_cpu)
+        return cls(load_firmware(path), f_cpu=f_cpu, history=history)
+
+    def add_listener(self, fn: Callable[[TraceNews], None]) -> None:
+        """Call ``fn(news)`` with the rows recorded since the last call, each time the kernel's
+        logs are turned into traces (news comes in cycle order; rows are never repeated)."""
+        self._listeners.append(fn)
 
     # ---- program, reset ------------------------------------------------------------------
     def load(self, firmware: Firmware) -> None:
@@ -102,11 +134,14 @@ class Simulation:
             self._drain()
 
     def _clear_traces(self) -> None:
-        self.pins: dict[str, PinTrace] = {p.name: PinTrace(FLOATING) for p in UNO_PINS}
+        keep = self.history
+        self.pins: dict[str, PinTrace] = {p.name: PinTrace(FLOATING, keep) for p in UNO_PINS}
         #: cycle, vector, kind (1 enter, 0 return, 2 lost event, 3 interrupts were off), extra
         #: (enter: cycle the request was raised; lost: when the pending one was; off: start)
-        self.interrupts = Trace(4)
-        self.serial_tx = Trace(2)  # cycle, byte
+        self.interrupts = Trace(4, keep=keep)
+        self.serial_tx = Trace(2, keep=keep)  # cycle, byte
+        #: The whole run's interrupt statistics (kept whatever ``history`` is): ``irq_stats``
+        self.irq_tally = IrqTally(self.f_cpu)
         #: Voltages applied to analog inputs: pin name -> rows (cycle, microvolts)
         self.analog: dict[str, Trace] = {}
 
@@ -197,10 +232,9 @@ class Simulation:
             sel &= rows[:, 1] == v
         return rows[sel, 0]
 
-    def irq_stats(self, isr_limit_us: float = 100.0, ioff_limit_us: float = 100.0):
-        """Per-vector interrupt statistics and teaching warnings (see ``sim.irqstats``)."""
-        from .irqstats import irq_stats
-
+    def irq_stats(self, isr_limit_us: float = 100.0, ioff_limit_us: float = 100.0) -> IrqStats:
+        """Per-vector interrupt statistics and teaching warnings over the whole run (see
+        ``sim.irqstats``; kept whatever ``history`` is)."""
         return irq_stats(self, isr_limit_us=isr_limit_us, ioff_limit_us=ioff_limit_us)
 
     # ---- inputs ------------------------------------------------------------------------------
@@ -236,7 +270,7 @@ class Simulation:
             heapq.heappush(self._inputs, _Input(cycle, self._seq, None, volts, name))
 
     def _apply_voltage(self, name: str, volts: float, cycle: int) -> None:
-        trace = self.analog.setdefault(name, Trace(2))
+        trace = self.analog.setdefault(name, Trace(2, keep=self.history))
         rows = trace.rows
         if len(rows) == 0 or rows[-1, 1] != round(volts * 1e6):
             trace.extend(np.array([[cycle, round(volts * 1e6)]], dtype=np.int64))
@@ -283,8 +317,6 @@ class Simulation:
         """Flash byte address of ``where``: an int or "0x1a4" (byte address), an ELF symbol
         ("loop", "__vector_7"), or a vector name ("TIMER2_COMPA": its handler's first
         instruction, where the vector jumps to)."""
-        from .irqstats import handler_address
-
         if isinstance(where, int):
             return where
         text = where.strip()
@@ -371,14 +403,18 @@ class Simulation:
     # ---- turning kernel logs into traces ----------------------------------------------------
     def _drain(self) -> None:
         rows = self.mcu.take_pin_log()
-        if rows.shape[0]:
-            self._ingest_pins(rows)
+        pins = self._ingest_pins(rows) if rows.shape[0] else {}
         irq = self.mcu.take_irq_log()
         if irq.shape[0]:
             self.interrupts.extend(irq)
+            self.irq_tally.feed(irq)
         tx = self.mcu.take_uart_log()
         if tx.shape[0]:
             self.serial_tx.extend(tx)
+        if self._listeners and (pins or irq.shape[0] or tx.shape[0]):
+            news = TraceNews(pins, irq, tx)
+            for fn in self._listeners:
+                fn(news)
 
     def _pin_codes(self, out, ddr, pulled, port: int):
         """Per-bit level arrays from a port's outputs (scalars or arrays of the pin log)."""
@@ -396,7 +432,8 @@ class Simulation:
         out, ddr, pulled = self.mcu.port_state(port)
         return [int(x) for x in self._pin_codes(out, ddr, pulled, port)]
 
-    def _ingest_pins(self, rows: np.ndarray) -> None:
+    def _ingest_pins(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        changed: dict[str, np.ndarray] = {}
         for port in range(3):
             sel = rows[:, 1] == port
             if not np.any(sel):
@@ -405,13 +442,18 @@ class Simulation:
             codes = self._pin_codes(rows[sel, 2], rows[sel, 3], rows[sel, 4], port)
             for pin in UNO_PINS:
                 if pin.port == port:
-                    self.pins[pin.name].append_changes(cycles, codes[pin.bit].astype(np.int64))
+                    trace = self.pins[pin.name]
+                    new = trace.append_changes(cycles, codes[pin.bit].astype(np.int64))
+                    if new is not None:
+                        changed[pin.name] = new
+        return changed
 
 
 __all__ = [
     "Simulation",
     "StopReason",
     "BREAK",
+    "TraceNews",
     "RUNNING",
     "SLEEPING",
     "HALTED",

@@ -15,7 +15,12 @@ _UNITS = {
     "ms": Fraction(1, 10**3),
     "s": Fraction(1),
 }
-_TIME = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*([a-zµ]*)\s*$", re.IGNORECASE)
+_TIME = re.compile(
+    r"^\s*((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:e[-+]?[0-9]+)?)\s*([a-zµ]*)\s*$", re.IGNORECASE
+)
+#: The longest run the kernel counts: its cycle counter is an int64 (the margin leaves room
+#: for run_until's arithmetic). 2^62 cycles at 16 MHz is about 9,000 years.
+MAX_CYCLES = 2**62
 
 
 def parse_time(text: str, f_cpu: int) -> int:
@@ -28,6 +33,8 @@ def parse_time(text: str, f_cpu: int) -> int:
     if not m:
         raise ValueError(f"cannot read the time {text!r}: write a number and a unit, e.g. 10ms")
     number, unit = m.group(1), m.group(2).lower()
+    if "e" in number.lower() and abs(int(number.lower().split("e")[1])) > 40:
+        raise ValueError(f"cannot read the time {text!r}: the exponent is out of range")
     if unit not in _UNITS:
         raise ValueError(
             f"unknown time unit {m.group(2)!r} in {text!r}: use c (cycles), ns, us, ms or s"
@@ -37,8 +44,19 @@ def parse_time(text: str, f_cpu: int) -> int:
     if scale is None:
         if value.denominator != 1:
             raise ValueError(f"a cycle count must be a whole number: {text!r}")
-        return int(value)
-    return round(value * scale * f_cpu)
+        return check_cycles(int(value), text)
+    return check_cycles(round(value * scale * f_cpu), text)
+
+
+def check_cycles(cycles: int, text: str | None = None) -> int:
+    """``cycles`` if the kernel can count that far, else a ValueError saying why."""
+    if cycles > MAX_CYCLES:
+        what = f"{text!r} is" if text is not None else f"{cycles} cycles is"
+        raise ValueError(
+            f"{what} too long: the simulator counts up to 2^62 cycles "
+            f"({MAX_CYCLES:.3g} cycles, about 9,000 years at 16 MHz)"
+        )
+    return cycles
 
 
 def format_time(seconds: float) -> str:

@@ -49,6 +49,10 @@ FRAME_SECONDS = 1 / 60
 MAX_SLICE_WALL = 0.02
 #: Behind real time by more than this, the worker gives up catching up (it is too slow).
 MAX_LAG_SECONDS = 0.25
+#: Simulated seconds of trace history the worker's Simulation holds: the GUI takes the news
+#: every frame (as TraceChunks) and keeps its own bounded history, so older rows are dropped
+#: here by design and an app left running for hours holds the same memory as after a minute.
+HISTORY_SECONDS = 2
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ class SimulationWorker(threading.Thread):
 
     def __init__(self, circuit: Circuit | None = None, f_cpu: int = F_CPU) -> None:
         super().__init__(name="breadboard-simulation", daemon=True)
-        self.sim = Simulation(f_cpu=f_cpu)
+        self.sim = Simulation(f_cpu=f_cpu, history=HISTORY_SECONDS * f_cpu)
         self.circuit = circuit or Circuit()
         self.chunks: deque[TraceChunk] = deque(maxlen=4096)
         self.snapshot = Snapshot(f_cpu=f_cpu)
@@ -311,19 +315,19 @@ class SimulationWorker(threading.Thread):
         for p in UNO_PINS:
             trace = sim.pins[p.name]
             rows = trace.since(self._sent[p.name])
-            self._sent[p.name] = len(trace)
+            self._sent[p.name] = trace.end
             new_rows[p.name] = rows
             level = trace.level
             duty = trace.high_fraction(start, cycle) if cycle > start else float(level == HIGH)
             pins[p.name] = PinState(level, duty, sim.pin_mode(p))
         irq = sim.interrupts.since(self._sent_irq)
-        self._sent_irq = len(sim.interrupts)
+        self._sent_irq = sim.interrupts.end
         ser = sim.serial_tx.since(self._sent_serial)
-        self._sent_serial = len(sim.serial_tx)
+        self._sent_serial = sim.serial_tx.end
         analog = {}
         for name, trace in sim.analog.items():
             analog[name] = trace.since(self._sent_analog.get(name, 0))
-            self._sent_analog[name] = len(trace)
+            self._sent_analog[name] = trace.end
         if cycle != start or self._chunk_reset or len(irq) or len(ser):
             self.chunks.append(
                 TraceChunk(start, cycle, new_rows, irq, ser, self._chunk_reset, analog)
