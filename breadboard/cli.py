@@ -21,6 +21,7 @@ from .sim import (
     warm_up,
     write_vcd,
 )
+from .sim.board import Board, open_board
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -95,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a firmware headless, as fast as possible",
         description="Run a .hex or .elf firmware on a simulated ATmega328P at 16 MHz, headless.",
     )
-    run.add_argument("firmware", help="Intel HEX (.hex) or ELF (.elf) file")
+    run.add_argument(
+        "firmware", help="Intel HEX (.hex) or ELF (.elf) file, or a MicroPython script (.py)"
+    )
     length = run.add_mutually_exclusive_group()
     length.add_argument(
         "--time", default="1s", help="simulated time to run: 2s, 500ms, 100us, 1000c (default 1s)"
@@ -141,7 +144,11 @@ def build_app_parser() -> argparse.ArgumentParser:
         description="A virtual breadboard for the Arduino Uno. 'breadboard run --help' for the "
         "headless runner.",
     )
-    parser.add_argument("file", nargs="?", help="a firmware (.hex/.elf) or circuit (.json) to open")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        help="a firmware (.hex/.elf), MicroPython script (.py) or circuit (.json) to open",
+    )
     parser.add_argument(
         "--warm-cache",
         action="store_true",
@@ -154,16 +161,16 @@ def build_app_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _summary(sim: Simulation, wall: float, requested: int, startup: float) -> dict:
+def _summary(sim: Board, wall: float, requested: int, startup: float) -> dict:
     cycles = sim.active_cycles
     sim_s = cycles / sim.f_cpu
     summary = {
-        "firmware": sim.firmware.path if sim.firmware else None,
+        "firmware": sim.program_path,
         "status": sim.status,
         "simulated_seconds": sim_s,
         "cycles": cycles,
         "requested_cycles": requested,
-        "instructions": sim.instructions,
+        "instructions": getattr(sim, "instructions", 0),
         "wall_seconds": wall,
         "startup_seconds": startup,
         "simulated_mhz": cycles / wall / 1e6 if wall > 0 else None,
@@ -176,7 +183,7 @@ def _summary(sim: Simulation, wall: float, requested: int, startup: float) -> di
 
 def run_command(args: argparse.Namespace, started: float) -> int:
     try:
-        sim = Simulation.open(args.firmware)
+        sim = open_board(args.firmware)
     except FirmwareError as e:
         print(f"breadboard: {e}", file=sys.stderr)
         return EXIT_BAD_FIRMWARE
@@ -197,13 +204,15 @@ def run_command(args: argparse.Namespace, started: float) -> int:
     for pin, level, at in inputs:
         sim.drive(pin, level, at=at)
 
-    warm_up()
+    if isinstance(sim, Simulation):
+        warm_up()  # the AVR kernel; a MicroPython board needs no compile
     start = time.perf_counter()
     if serial_in is not None and serial_in[1] <= requested:
         sim.run_until(serial_in[1])  # the firmware sets its baud rate first
         sim.send_serial(serial_in[0], at=serial_in[1])
     sim.run_until(requested)
     wall = time.perf_counter() - start
+    sim.close()
     summary = _summary(sim, wall, requested, start - started)
 
     if args.vcd:

@@ -18,6 +18,7 @@ from ..avr import F_CPU, VECTOR_NAMES, Mcu
 from ..avr.regs import EXIT_HALT
 from ..circuit import UNO_PINS, UnoPin, uno_pin
 from ..firmware import Firmware, load_firmware
+from .board import Board
 from .trace import FLOATING, HIGH, LOW, PinTrace, Trace
 
 #: Status values of a simulation.
@@ -41,7 +42,7 @@ class _Input:
     analog: str | None = field(default=None, compare=False)  # set_voltage: the input's name
 
 
-class Simulation:
+class Simulation(Board):
     """An Uno running one firmware, with recorded pin, interrupt and serial traces.
 
     Time is the cycle count; ``seconds`` converts at ``f_cpu``. Levels are ``LOW``, ``HIGH``
@@ -121,6 +122,21 @@ class Simulation:
     def halt_reason(self) -> str | None:
         """Why the CPU halted, naming the PC and the instruction word; None while it runs."""
         return self.mcu.halt_reason
+
+    @property
+    def program_path(self) -> str | None:
+        return self.firmware.path if self.firmware else None
+
+    def pin_mode(self, pin: str | int | UnoPin) -> str:
+        """ "output", "input" or "input pull-up", from the port's DDR and PORT bits."""
+        p = pin if isinstance(pin, UnoPin) else uno_pin(pin)
+        out, ddr, pulled = self.mcu.port_state(p.port)
+        if (ddr >> p.bit) & 1:
+            return "output"
+        return "input pull-up" if (pulled >> p.bit) & 1 else "input"
+
+    def interrupt_name(self, vector: int) -> str:
+        return VECTOR_NAMES[vector] if 0 <= vector < len(VECTOR_NAMES) else f"vector {vector}"
 
     def pin_level(self, pin: str | int | UnoPin) -> int:
         """The level at a pin now: LOW, HIGH or FLOATING."""
