@@ -206,3 +206,33 @@ def test_examples_run_without_errors(name):
     b.run_until(400 * MS)
     assert b.status != HALTED, console(b)
     b.close()
+
+
+def test_worker_opens_a_script_and_runs_it_at_real_time():
+    from breadboard.circuit import Circuit
+    from breadboard.sim.worker import SimulationWorker
+
+    circuit = Circuit.load(EXAMPLES / "button" / "circuit.json")
+    worker = SimulationWorker(circuit)
+    worker.start()
+    try:
+        worker.post("open", str(LESSON))
+        deadline = time.perf_counter() + 5
+        while worker.snapshot.seconds < 0.2 and time.perf_counter() < deadline:
+            time.sleep(0.02)
+        worker.post("press", "button1")
+        time.sleep(0.2)
+        worker.post("release", "button1")
+        time.sleep(0.2)
+        snap = worker.snapshot
+        chunks = worker.drain()
+    finally:
+        worker.stop()
+        worker.join(2)
+    assert snap.firmware == str(LESSON) and snap.status == "running"
+    assert snap.pins["A0"].mode == "input pull-up"
+    text = b"".join(bytes(c.serial[:, 1].astype("uint8")) for c in chunks)
+    assert text.count(b"Button pressed!") == 1
+    names = {n for c in chunks for n in c.vector_names.values()}
+    assert names == {"Pin(14) handle_interrupt"}
+    assert not worker.is_alive()

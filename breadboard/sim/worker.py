@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..circuit import UNO_PINS, Circuit, Potentiometer, Pushbutton, uno_pin
-from ..firmware import Firmware, FirmwareError, load_firmware
+from ..firmware import Firmware, FirmwareError
+from .board import Board, open_board
 from .simulation import HALTED, Simulation
 from .trace import HIGH
 
@@ -74,14 +75,17 @@ class TraceChunk:
     serial: np.ndarray
     reset: bool = False  # the trace started over (new firmware or power cycle)
     analog: dict[str, np.ndarray] = field(default_factory=dict)  # pin -> (cycle, microvolts)
+    #: The board's names of the vectors in ``interrupts`` (AVR vectors, MicroPython handlers)
+    vector_names: dict[int, str] = field(default_factory=dict)
 
 
 class SimulationWorker(threading.Thread):
-    """Owns one Simulation; everything else talks to it through ``post`` and ``snapshot``."""
+    """Owns one ``Board`` (an AVR ``Simulation`` or a ``MicroPythonBoard``, chosen by the file
+    opened); everything else talks to it through ``post`` and ``snapshot``."""
 
     def __init__(self, circuit: Circuit | None = None, f_cpu: int = 16_000_000) -> None:
         super().__init__(name="breadboard-simulation", daemon=True)
-        self.sim = Simulation(f_cpu=f_cpu)
+        self.sim: Board = Simulation(f_cpu=f_cpu)
         self.circuit = circuit or Circuit()
         self.chunks: deque[TraceChunk] = deque(maxlen=4096)
         self.snapshot = Snapshot(f_cpu=f_cpu)
@@ -143,9 +147,10 @@ class SimulationWorker(threading.Thread):
                 self._paused = True
                 self._set_error("simulation error: " + traceback.format_exc(limit=3))
             self._publish()
+        self.sim.close()  # a MicroPython board's script thread ends with the worker
 
     def _running(self) -> bool:
-        return not self._paused and self.sim.firmware is not None and self.sim.status != HALTED
+        return not self._paused and self.sim.program_path is not None and self.sim.status != HALTED
 
     def _advance(self) -> None:
         sim = self.sim
@@ -184,11 +189,20 @@ class SimulationWorker(threading.Thread):
 
     def _cmd_stop(self) -> None:
         self._stopping.set()
+        self.sim.close()
 
     def _cmd_open(self, path: str) -> None:
-        self._cmd_load(load_firmware(path))
+        """Open a firmware or a MicroPython script: ``open_board`` picks the board."""
+        board = open_board(path, f_cpu=self.sim.f_cpu)
+        self.sim.close()
+        self.sim = board
+        self._after_power_on()
+        self._paused = False
 
     def _cmd_load(self, firmware: Firmware) -> None:
+        if not isinstance(self.sim, Simulation):
+            self.sim.close()
+            self.sim = Simulation(f_cpu=self.sim.f_cpu)
         self.sim.load(firmware)
         self._after_power_on()
         self._paused = False
@@ -198,7 +212,7 @@ class SimulationWorker(threading.Thread):
         self._apply_circuit()
 
     def _cmd_power_cycle(self) -> None:
-        if self.sim.firmware is not None:
+        if self.sim.program_path is not None:
             self.sim.load(self.sim.firmware)
             self._after_power_on()
 
@@ -221,7 +235,7 @@ class SimulationWorker(threading.Thread):
 
     def _cmd_step(self) -> None:
         self._paused = True
-        if self.sim.firmware is not None:
+        if self.sim.program_path is not None:
             self.sim.step()
 
     def _cmd_speed(self, factor: float) -> None:
@@ -309,13 +323,16 @@ class SimulationWorker(threading.Thread):
         for name, trace in getattr(sim, "analog", {}).items():
             analog[name] = trace.since(self._sent_analog.get(name, 0))
             self._sent_analog[name] = len(trace)
+        names = (
+            {int(v): sim.interrupt_name(int(v)) for v in np.unique(irq[:, 1])} if len(irq) else {}
+        )
         if cycle != start or self._chunk_reset or len(irq) or len(ser):
             self.chunks.append(
-                TraceChunk(start, cycle, new_rows, irq, ser, self._chunk_reset, analog)
+                TraceChunk(start, cycle, new_rows, irq, ser, self._chunk_reset, analog, names)
             )
             self._chunk_reset = False
         self._last_cycle = cycle
-        status = "no firmware" if sim.firmware is None else sim.status
+        status = "no firmware" if sim.program_path is None else sim.status
         if self._paused and status not in (HALTED, "no firmware"):
             status = "paused"
         self._frame += 1
@@ -324,7 +341,7 @@ class SimulationWorker(threading.Thread):
             cycle=cycle,
             seconds=sim.seconds,
             f_cpu=sim.f_cpu,
-            instructions=sim.instructions,
+            instructions=getattr(sim, "instructions", 0),
             status=status,
             paused=self._paused,
             speed=self._speed,
@@ -332,16 +349,11 @@ class SimulationWorker(threading.Thread):
             halt_reason=sim.halt_reason,
             error=self._error,
             error_serial=self._error_serial,
-            firmware=sim.firmware.path if sim.firmware else None,
+            firmware=sim.program_path,
             pins=pins,
             pressed=frozenset(self._pressed),
             serial_config=sim.serial_config() if hasattr(sim, "serial_config") else None,
         )
 
     def _pin_mode(self, pin) -> str:
-        out, ddr, pulled = self.sim.mcu.port_state(pin.port)
-        if (ddr >> pin.bit) & 1:
-            return "output"
-        if (pulled >> pin.bit) & 1:
-            return "input pull-up"
-        return "input"
+        return self.sim.pin_mode(pin)
