@@ -623,7 +623,13 @@ def _vector_color(v: int) -> str:
     return VECTOR_COLORS.get(v, LANE_COLORS[v % len(LANE_COLORS)])
 
 
+#: Vector names the boards sent with their chunks (a MicroPython board names its handlers).
+_BOARD_VECTOR_NAMES: dict[int, str] = {}
+
+
 def _vector_name(v: int) -> str:
+    if v in _BOARD_VECTOR_NAMES:
+        return _BOARD_VECTOR_NAMES[v]
     return VECTOR_NAMES[v] if 0 <= v < len(VECTOR_NAMES) else f"vector {v}"
 
 
@@ -728,6 +734,7 @@ class ScopeWidget(QtWidgets.QWidget):
                 if len(rows):
                     src.analog_series(pin).append(np.asarray(rows, dtype=np.int64))
             if len(chunk.interrupts):
+                _BOARD_VECTOR_NAMES.update(chunk.vector_names)
                 self._ingest_irq(src, np.asarray(chunk.interrupts, dtype=np.int64))
             src.end = max(src.end, int(chunk.end))
         if got:
