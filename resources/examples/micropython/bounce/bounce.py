@@ -1,7 +1,8 @@
 # A bouncy button on A0: each bounce is a falling edge, and each falling edge fires the IRQ.
 # One press counts several times: that is why buttons are debounced.
-from machine import Pin
 import time
+
+from machine import Pin
 
 button = Pin(14, Pin.IN, Pin.PULL_UP)
 count = 0

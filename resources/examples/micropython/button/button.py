@@ -1,6 +1,7 @@
 # The lesson's button: a pushbutton from A0 (pin 14) to GND, read with the internal pull-up.
-from machine import Pin
 import time
+
+from machine import Pin
 
 button = Pin(14, Pin.IN, Pin.PULL_UP)
 

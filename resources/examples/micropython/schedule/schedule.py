@@ -1,8 +1,9 @@
 # Keep the handler short: it only schedules the long work, which runs between two lines of
 # the main program, after the handler has returned.
-from machine import Pin
-import micropython
 import time
+
+import micropython
+from machine import Pin
 
 micropython.alloc_emergency_exception_buf(100)
 button = Pin(14, Pin.IN, Pin.PULL_UP)

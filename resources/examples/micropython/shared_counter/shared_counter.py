@@ -1,8 +1,9 @@
 # The IRQ handler and the main program share `count`: the main program reads and clears it
 # with interrupts disabled, so no press is lost between the read and the clear.
-from machine import Pin
-import machine
 import time
+
+import machine
+from machine import Pin
 
 button = Pin(14, Pin.IN, Pin.PULL_UP)
 count = 0

@@ -1,7 +1,8 @@
 # A Timer toggles the LED on D13 every 5 ms (100 Hz) while the main loop sleeps and prints:
 # the timer's callback runs on time whatever the main loop does. Put D13 on the scope.
-from machine import Pin, Timer
 import time
+
+from machine import Pin, Timer
 
 led = Pin(13, Pin.OUT)
 
