@@ -17,13 +17,13 @@ from .sim import (
     HALTED,
     STOPPED,
     FirmwareError,
-    Simulation,
     VcdStream,
     format_time,
     kernel_compile_helper,
     parse_time,
     warm_up,
 )
+from .sim.board import Board, open_board
 from .sim.irqstats import format_table
 from .sim.simulation import BREAK
 from .sim.units import check_cycles
@@ -138,7 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a firmware headless, as fast as possible",
         description="Run a .hex or .elf firmware on a simulated ATmega328P at 16 MHz, headless.",
     )
-    run.add_argument("firmware", help="Intel HEX (.hex) or ELF (.elf) file")
+    run.add_argument(
+        "firmware", help="Intel HEX (.hex) or ELF (.elf) file, or a MicroPython script (.py)"
+    )
     length = run.add_mutually_exclusive_group()
     length.add_argument(
         "--time", default="1s", help="simulated time to run: 2s, 500ms, 100us, 1000c (default 1s)"
@@ -206,7 +208,11 @@ def build_app_parser() -> argparse.ArgumentParser:
         description="A virtual breadboard for the Arduino Uno. 'breadboard run --help' for the "
         "headless runner.",
     )
-    parser.add_argument("file", nargs="?", help="a firmware (.hex/.elf) or circuit (.json) to open")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        help="a firmware (.hex/.elf), MicroPython script (.py) or circuit (.json) to open",
+    )
     parser.add_argument(
         "--warm-cache",
         action="store_true",
@@ -219,16 +225,16 @@ def build_app_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _summary(sim: Simulation, wall: float, requested: int, startup: float) -> dict:
+def _summary(sim: Board, wall: float, requested: int, startup: float) -> dict:
     cycles = sim.active_cycles
     sim_s = cycles / sim.f_cpu
     summary = {
-        "firmware": sim.firmware.path if sim.firmware else None,
+        "firmware": sim.program_path,
         "status": sim.status,
         "simulated_seconds": sim_s,
         "cycles": cycles,
         "requested_cycles": requested,
-        "instructions": sim.instructions,
+        "instructions": getattr(sim, "instructions", 0),
         "wall_seconds": wall,
         "startup_seconds": startup,
         "simulated_mhz": cycles / wall / 1e6 if wall > 0 else None,
@@ -243,7 +249,7 @@ def run_command(args: argparse.Namespace, started: float) -> int:
     try:
         # history=0: a run of any length holds only what the asked outputs need (streamed
         # through listeners below), never the whole trace.
-        sim = Simulation.open(args.firmware, history=0)
+        sim = open_board(args.firmware, history=0)
     except FirmwareError as e:
         print(f"breadboard: {e}", file=sys.stderr)
         return EXIT_BAD_FIRMWARE
@@ -263,6 +269,8 @@ def run_command(args: argparse.Namespace, started: float) -> int:
             sim.add_breakpoint(text)
         for text in args.watch:
             sim.add_watch(text)
+        if args.irq_stats:
+            sim.irq_stats()  # a board without them says so before the run
     except (ValueError, KeyError) as e:
         print(f"breadboard: {e.args[0] if e.args else e}", file=sys.stderr)
         return EXIT_USAGE
@@ -284,13 +292,14 @@ def run_command(args: argparse.Namespace, started: float) -> int:
     for pin, level, at in inputs:
         sim.drive(pin, level, at=at)
 
-    warm_up()
+    sim.prepare()  # compile what the board needs (the AVR kernel) before the clock starts
     start = time.perf_counter()
     if serial_in is not None and serial_in[1] <= requested:
         sim.run_until(serial_in[1])  # the firmware sets its baud rate first
         sim.send_serial(serial_in[0], at=serial_in[1])
     status = sim.run_until(requested)
     wall = time.perf_counter() - start
+    sim.close()
     summary = _summary(sim, wall, requested, start - started)
     stop = sim.stop_reason if status == BREAK else None
     if stop is not None:

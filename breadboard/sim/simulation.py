@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..avr import F_CPU, VECTOR_NAMES, Mcu
+from ..avr import F_CPU, VECTOR_NAMES, Mcu, warm_up
 from ..avr.regs import EXIT_BREAK, EXIT_HALT, EXIT_WATCH, S_VECTOR_BASE, VECTOR_BY_NAME
 from ..circuit import UNO_PINS, UnoPin, uno_pin
 from ..firmware import Firmware, load_firmware
+from .board import Board, TraceNews
 from .irqstats import IrqStats, IrqTally, handler_address, irq_stats
 from .trace import FLOATING, HIGH, LOW, PinTrace, Trace
 
@@ -50,16 +50,6 @@ ANALOG_INPUTS: dict[str, tuple[str, int]] = {f"A{i}": ("adc", i) for i in range(
 ANALOG_INPUTS.update({"D6": ("ain", 0), "D7": ("ain", 1), "AREF": ("aref", 0)})
 
 
-@dataclass(frozen=True)
-class TraceNews:
-    """Rows recorded in one go: per changed pin (cycle, level), interrupts (cycle, vector,
-    enter=1/return=0) and transmitted serial bytes (cycle, byte)."""
-
-    pins: dict[str, np.ndarray]
-    interrupts: np.ndarray
-    serial: np.ndarray
-
-
 @dataclass(order=True)
 class _Input:
     cycle: int
@@ -69,7 +59,7 @@ class _Input:
     analog: str | None = field(default=None, compare=False)  # set_voltage: the input's name
 
 
-class Simulation:
+class Simulation(Board):
     """An Uno running one firmware, with recorded pin, interrupt and serial traces.
 
     Time is the cycle count; ``seconds`` converts at ``f_cpu``. Levels are ``LOW``, ``HIGH``
@@ -89,11 +79,7 @@ class Simulation:
         self.firmware: Firmware | None = None
         self.mcu = Mcu()
         self.stop_reason: StopReason | None = None
-        if history is not None and history < 0:
-            raise ValueError(f"history must be a number of cycles >= 0, not {history}")
-        #: Cycles of trace history kept (None: the whole run).
-        self.history = history
-        self._listeners: list[Callable[[TraceNews], None]] = []
+        self._init_history(history)
         self._inputs: list[_Input] = []
         self._seq = 0
         self._clear_traces()
@@ -107,10 +93,9 @@ class Simulation:
         """Load a .hex or .elf file (raises ``FirmwareError`` for a bad file)."""
         return cls(load_firmware(path), f_cpu=f_cpu, history=history)
 
-    def add_listener(self, fn: Callable[[TraceNews], None]) -> None:
-        """Call ``fn(news)`` with the rows recorded since the last call, each time the kernel's
-        logs are turned into traces (news comes in cycle order; rows are never repeated)."""
-        self._listeners.append(fn)
+    def prepare(self) -> None:
+        """Compile the kernel (from the on-disk cache after the first time)."""
+        warm_up()
 
     # ---- program, reset ------------------------------------------------------------------
     def load(self, firmware: Firmware) -> None:
@@ -175,6 +160,13 @@ class Simulation:
     def halt_reason(self) -> str | None:
         """Why the CPU halted, naming the PC and the instruction word; None while it runs."""
         return self.mcu.halt_reason
+
+    @property
+    def program_path(self) -> str | None:
+        return self.firmware.path if self.firmware else None
+
+    def interrupt_name(self, vector: int) -> str:
+        return VECTOR_NAMES[vector] if 0 <= vector < len(VECTOR_NAMES) else f"vector {vector}"
 
     def pin_level(self, pin: str | int | UnoPin) -> int:
         """The level at a pin now: LOW, HIGH or FLOATING."""
@@ -411,10 +403,7 @@ class Simulation:
         tx = self.mcu.take_uart_log()
         if tx.shape[0]:
             self.serial_tx.extend(tx)
-        if self._listeners and (pins or irq.shape[0] or tx.shape[0]):
-            news = TraceNews(pins, irq, tx)
-            for fn in self._listeners:
-                fn(news)
+        self._publish(pins, irq, tx)
 
     def _pin_codes(self, out, ddr, pulled, port: int):
         """Per-bit level arrays from a port's outputs (scalars or arrays of the pin log)."""

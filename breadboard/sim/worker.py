@@ -22,7 +22,8 @@ import numpy as np
 
 from ..avr import F_CPU
 from ..circuit import UNO_PINS, Circuit, Potentiometer, Pushbutton, uno_pin
-from ..firmware import Firmware, FirmwareError, load_firmware
+from ..firmware import Firmware, FirmwareError
+from .board import Board, open_board
 from .commands import (
     Call,
     Command,
@@ -96,14 +97,17 @@ class TraceChunk:
     serial: np.ndarray
     reset: bool = False  # the trace started over (new firmware or power cycle)
     analog: dict[str, np.ndarray] = field(default_factory=dict)  # pin -> (cycle, microvolts)
+    #: The board's names of the vectors in ``interrupts`` (AVR vectors, MicroPython handlers)
+    vector_names: dict[int, str] = field(default_factory=dict)
 
 
 class SimulationWorker(threading.Thread):
-    """Owns one Simulation; everything else talks to it through ``post`` and ``snapshot``."""
+    """Owns one ``Board`` (an AVR ``Simulation`` or a ``MicroPythonBoard``, chosen by the file
+    opened); everything else talks to it through ``post`` and ``snapshot``."""
 
     def __init__(self, circuit: Circuit | None = None, f_cpu: int = F_CPU) -> None:
         super().__init__(name="breadboard-simulation", daemon=True)
-        self.sim = Simulation(f_cpu=f_cpu, history=HISTORY_SECONDS * f_cpu)
+        self.sim: Board = Simulation(f_cpu=f_cpu, history=HISTORY_SECONDS * f_cpu)
         self.circuit = circuit or Circuit()
         self.chunks: deque[TraceChunk] = deque(maxlen=4096)
         self.snapshot = Snapshot(f_cpu=f_cpu)
@@ -167,9 +171,10 @@ class SimulationWorker(threading.Thread):
                 self._paused = True
                 self._set_error("simulation error: " + traceback.format_exc(limit=3))
             self._publish()
+        self.sim.close()  # a MicroPython board's script thread ends with the worker
 
     def _running(self) -> bool:
-        return not self._paused and self.sim.firmware is not None and self.sim.status != HALTED
+        return not self._paused and self.sim.program_path is not None and self.sim.status != HALTED
 
     def _advance(self) -> None:
         sim = self.sim
@@ -207,15 +212,16 @@ class SimulationWorker(threading.Thread):
         match command:
             case Stop():
                 self._stopping.set()
+                sim.close()
             case Open(path):
-                self._load(load_firmware(path))
+                self._open(path)
             case Load(firmware):
                 self._load(firmware)
             case Reset():
                 sim.reset(power_on=False)
                 self._apply_circuit()
             case PowerCycle():
-                if sim.firmware is not None:
+                if sim.program_path is not None:
                     sim.load(sim.firmware)
                     self._after_power_on()
             case Run():
@@ -225,7 +231,7 @@ class SimulationWorker(threading.Thread):
                 self._paused = True
             case Step():
                 self._paused = True
-                if sim.firmware is not None:
+                if sim.program_path is not None:
                     sim.step()
             case SetSpeed(factor):
                 self._speed = float(factor)
@@ -255,7 +261,18 @@ class SimulationWorker(threading.Thread):
         self._error = text
         self._error_serial += 1
 
+    def _open(self, path: str) -> None:
+        """Open a firmware or a MicroPython script: ``open_board`` picks the board."""
+        board = open_board(path, f_cpu=self.sim.f_cpu, history=self.sim.history)
+        self.sim.close()
+        self.sim = board
+        self._after_power_on()
+        self._paused = False
+
     def _load(self, firmware: Firmware) -> None:
+        if not isinstance(self.sim, Simulation):
+            self.sim.close()
+            self.sim = Simulation(f_cpu=self.sim.f_cpu, history=self.sim.history)
         self.sim.load(firmware)
         self._after_power_on()
         self._paused = False
@@ -328,13 +345,16 @@ class SimulationWorker(threading.Thread):
         for name, trace in sim.analog.items():
             analog[name] = trace.since(self._sent_analog.get(name, 0))
             self._sent_analog[name] = trace.end
+        names = (
+            {int(v): sim.interrupt_name(int(v)) for v in np.unique(irq[:, 1])} if len(irq) else {}
+        )
         if cycle != start or self._chunk_reset or len(irq) or len(ser):
             self.chunks.append(
-                TraceChunk(start, cycle, new_rows, irq, ser, self._chunk_reset, analog)
+                TraceChunk(start, cycle, new_rows, irq, ser, self._chunk_reset, analog, names)
             )
             self._chunk_reset = False
         self._last_cycle = cycle
-        status = "no firmware" if sim.firmware is None else sim.status
+        status = "no firmware" if sim.program_path is None else sim.status
         if self._paused and status not in (HALTED, "no firmware"):
             status = "paused"
         self._frame += 1
@@ -343,7 +363,7 @@ class SimulationWorker(threading.Thread):
             cycle=cycle,
             seconds=sim.seconds,
             f_cpu=sim.f_cpu,
-            instructions=sim.instructions,
+            instructions=getattr(sim, "instructions", 0),
             status=status,
             paused=self._paused,
             speed=self._speed,
@@ -351,7 +371,7 @@ class SimulationWorker(threading.Thread):
             halt_reason=sim.halt_reason,
             error=self._error,
             error_serial=self._error_serial,
-            firmware=sim.firmware.path if sim.firmware else None,
+            firmware=sim.program_path,
             pins=pins,
             pressed=frozenset(self._pressed),
             serial_config=sim.serial_config(),

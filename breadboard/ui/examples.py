@@ -18,6 +18,7 @@ class Example:
     firmware: Path
     source: Path
     circuit: Path
+    menu: str = ""  # a submenu of File > Examples ("MicroPython"), or the menu itself
 
 
 def examples_dir() -> Path:
@@ -35,14 +36,16 @@ def load_examples() -> list[Example]:
     for name, info in index.get("examples", {}).items():
         d = folder / name
         fw = info.get("firmware", name)
+        script = fw.endswith(".py")  # a MicroPython script is its own source
         ex = Example(
             name=name,
             title=info.get("title", name),
             description=info.get("description", ""),
             folder=d,
-            firmware=d / f"{fw}.hex",
-            source=d / f"{fw}.ino",
+            firmware=d / fw if script else d / f"{fw}.hex",
+            source=d / fw if script else d / f"{fw}.ino",
             circuit=d / "circuit.json",
+            menu=info.get("menu", ""),
         )
         if ex.firmware.exists() and ex.circuit.exists():
             out.append(ex)

@@ -37,7 +37,8 @@ from .serial_monitor import SerialMonitor
 FRAME_MS = 16  # ~60 frames per second
 MAX_RECENT = 10
 FIRMWARE_FILTER = (
-    "Firmware (*.hex *.ihex *.elf);;Intel HEX (*.hex *.ihex);;ELF (*.elf);;All files (*)"
+    "Firmware or MicroPython script (*.hex *.ihex *.elf *.py);;Intel HEX (*.hex *.ihex);;"
+    "ELF (*.elf);;MicroPython script (*.py);;All files (*)"
 )
 CIRCUIT_FILTER = "Breadboard circuits (*.json);;All files (*)"
 
@@ -52,7 +53,7 @@ SPEEDS: list[tuple[str, float]] = [
 ]
 
 SHORTCUTS = """<table cellpadding=3>
-<tr><td><b>Ctrl+O</b></td><td>Open firmware (.hex / .elf)</td></tr>
+<tr><td><b>Ctrl+O</b></td><td>Open firmware (.hex / .elf) or MicroPython script (.py)</td></tr>
 <tr><td><b>Ctrl+Shift+O</b></td><td>Open circuit</td></tr>
 <tr><td><b>Ctrl+S</b> / <b>Ctrl+Shift+S</b></td><td>Save circuit / Save circuit as</td></tr>
 <tr><td><b>F5</b></td><td>Run / pause</td></tr>
@@ -212,8 +213,14 @@ class MainWindow(QMainWindow):
 
     def _build_examples_menu(self) -> None:
         self.examples = load_examples()
+        submenus: dict[str, object] = {}
         for ex in self.examples:
-            action = self.examples_menu.addAction(ex.title)
+            menu = self.examples_menu
+            if ex.menu:
+                if ex.menu not in submenus:
+                    submenus[ex.menu] = self.examples_menu.addMenu(ex.menu)
+                menu = submenus[ex.menu]
+            action = menu.addAction(ex.title)
             action.setStatusTip(ex.description)
             action.triggered.connect(lambda _=False, e=ex: self.open_example(e))
         pair = compare_pair()

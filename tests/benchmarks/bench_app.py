@@ -4,6 +4,8 @@
 
 Reports the GUI's frame interval and the time spent in each 60 Hz refresh (median and 99th
 percentile) and the real-time factor (simulated seconds / wall seconds over the run).
+--example NAME runs another example, e.g. micropython/button (the lesson's MicroPython
+script, with its interrupt lane on the scope and the button pressed every half second).
 --fast-channel runs instead a firmware generated in memory that toggles D3 every 40 cycles
 (200 kHz) with four scope channels (D2, D13, D3 and the interrupt lane).
 """
@@ -17,6 +19,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from breadboard.sim import commands
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +59,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--fast-channel", action="store_true")
+    ap.add_argument("--example", default="millis_100hz")
     args = ap.parse_args()
 
     from PySide6.QtCore import QSettings
@@ -71,7 +76,10 @@ def main() -> None:
     w.resize(1400, 900)
     w.show()
     ex = {e.name: e for e in w.examples}
-    w.open_example(ex["millis_100hz"])
+    w.open_example(ex[args.example])
+    button = next((p.id for p in w.circuit.buttons()), None)
+    if args.example.startswith("micropython/"):
+        w.scope_dock.scope.add_channel("IRQ")
     if args.fast_channel:
         w.worker.post(Load(toggler_firmware()))
         for pin in ("D13", "D3", "IRQ"):
@@ -95,9 +103,15 @@ def main() -> None:
     stamps.clear()
     s0, t0 = w.worker.snapshot.seconds, time.perf_counter()
     end = t0 + args.seconds
+    presses = 0
     while time.perf_counter() < end:
         app.processEvents()
         time.sleep(0.001)
+        if button and args.example.startswith("micropython/"):
+            k = int((time.perf_counter() - t0) / 0.25)
+            if k > presses:  # press and release the button every half second
+                presses = k
+                w.worker.post(commands.Press(button) if k % 2 else commands.Release(button))
     s1, t1 = w.worker.snapshot.seconds, time.perf_counter()
     d = np.array(durations) * 1e3
     iv = np.diff(np.array(stamps)) * 1e3

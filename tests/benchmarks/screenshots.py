@@ -3,6 +3,8 @@
     xvfb-run -s "-screen 0 1600x1000x24" python tests/benchmarks/screenshots.py
 
 Writes resources/screenshots/{app,compare,irq_lane}.png from the X screen (QScreen.grabWindow).
+With the argument ``micropython`` it writes only micropython.png: the lesson's MicroPython
+button script, the button pressed, "Button pressed!" on the console, the handler on the scope.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ def main() -> None:
     w.move(0, 0)
     w.resize(1560, 960)
     w.show()
+    if sys.argv[1:] == ["micropython"]:
+        micropython_shot(app, w)
+        return
     w.open_example(next(e for e in w.examples if e.name == "int0_button"))
     wait(app, 1500)
     w.board.press_part("button1", latched=True)
@@ -78,6 +83,25 @@ def main() -> None:
     wait(app, 8000)
     grab(app, cmp, "compare.png")
     cmp.close()
+    w.circuit_dirty = False
+    w.close()
+    (OUT / ".settings.ini").unlink(missing_ok=True)
+
+
+def micropython_shot(app: QApplication, w) -> None:
+    w.open_example(next(e for e in w.examples if e.name == "micropython/button"))
+    scope = w.scope_dock.scope
+    scope.add_channel("A0", kind="digital")
+    scope.add_channel("IRQ")
+    scope.set_timebase(20e-3)
+    scope.set_trigger("A0 dig", "falling", "auto")
+    w.serial_dock.raise_()
+    wait(app, 1500)
+    w.board.press_part("button1", latched=True)
+    wait(app, 60)
+    scope.set_running(False) if hasattr(scope, "set_running") else scope._set_running(False)
+    wait(app, 500)
+    grab(app, w, "micropython.png")
     w.circuit_dirty = False
     w.close()
     (OUT / ".settings.ini").unlink(missing_ok=True)

@@ -102,6 +102,8 @@ class Capture:
     pending: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     display_trigger: int | None = None  # the trigger of the sweep on show
     sweeps: int = 0  # sweeps completed since the trigger was armed
+    #: the board's names of its vectors (AVR vectors, MicroPython handlers)
+    vector_names: dict[int, str] = field(default_factory=dict)
 
     # -- the records --
     def series(self, pin: str) -> Series:
@@ -147,6 +149,7 @@ class Capture:
                 if len(rows):
                     self.analog_series(pin).append(np.asarray(rows, dtype=np.int64))
             if len(chunk.interrupts):
+                self.vector_names.update(chunk.vector_names)
                 self._ingest_irq(np.asarray(chunk.interrupts, dtype=np.int64))
             self.end = max(self.end, int(chunk.end))
         return got
@@ -157,6 +160,7 @@ class Capture:
         self.analog.clear()
         self.irq.clear()
         self.irq_stack.clear()
+        self.vector_names.clear()
         self.start = self.end = int(start)
         self.searched = int(start)
         self.last_accepted = self.last_candidate = self.display_trigger = None

@@ -105,7 +105,7 @@ class LanePainter:
             item.set_rects((s - origin) / f, (e - origin) / f, b0, b1)
             # Name each bar: inside when it is wide enough, else just right of it when the next
             # bar leaves room (text ~7 px per character).
-            name = vector_name(v)
+            name = vector_name(v, src.vector_names)
             need = (7 * len(name) + 12) * px
             room = np.concatenate([s[1:], [c1 + need]]) - e
             inside = (e - s) >= need

@@ -77,8 +77,11 @@ def vector_color(v: int) -> str:
     return VECTOR_COLORS.get(v, LANE_COLORS[v % len(LANE_COLORS)])
 
 
-def vector_name(v: int) -> str:
-    """avr-libc's name of vector ``v`` ("TIMER2_COMPA"), or "vector 30"."""
+def vector_name(v: int, names: dict[int, str] | None = None) -> str:
+    """The board's name of vector ``v`` (``names``: a MicroPython handler), else avr-libc's
+    ("TIMER2_COMPA"), or "vector 30"."""
+    if names and v in names:
+        return names[v]
     return VECTOR_NAMES[v] if 0 <= v < len(VECTOR_NAMES) else f"vector {v}"
 
 

@@ -658,8 +658,9 @@ class ScopeWidget(QtWidgets.QWidget):
             make_items(self._plot, lane, lane.kind != "ref" and lane.id in self._refs)
             if lane.kind == "irq":
                 rowh = h / max(1, len(lane.vectors))
+                names = self.captures.sources[lane.source].vector_names
                 for j, v in enumerate(lane.vectors):
-                    name = vector_name(v)
+                    name = vector_name(v, names)
                     label = f"{lane.source}: {name}" if lane.source else name
                     ticks.append((lane.y0 + (j + 0.5) * rowh, label))
                     self._axis.colors[label] = vector_color(v)
