@@ -15,6 +15,7 @@ from .sim import (
     STOPPED,
     FirmwareError,
     Simulation,
+    SketchBuildError,
     format_time,
     kernel_compile_helper,
     parse_time,
@@ -26,6 +27,8 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_BAD_FIRMWARE = 3
 EXIT_HALTED = 4
+EXIT_BUILD_FAILED = 5  # `breadboard build` / `run SKETCH`: the sketch did not compile
+EXIT_NO_TOOLCHAIN = 6  # no toolchain to build sketches with
 
 _INPUT = re.compile(r"^\s*([A-Za-z_0-9]+)\s*=\s*([01zZ])\s*@\s*(.+)$")
 
@@ -95,7 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a firmware headless, as fast as possible",
         description="Run a .hex or .elf firmware on a simulated ATmega328P at 16 MHz, headless.",
     )
-    run.add_argument("firmware", help="Intel HEX (.hex) or ELF (.elf) file")
+    run.add_argument(
+        "firmware",
+        help="Intel HEX (.hex) or ELF (.elf) file, or a sketch (.ino or sketch folder), built "
+        "first",
+    )
     length = run.add_mutually_exclusive_group()
     length.add_argument(
         "--time", default="1s", help="simulated time to run: 2s, 500ms, 100us, 1000c (default 1s)"
@@ -132,6 +139,23 @@ def build_parser() -> argparse.ArgumentParser:
         "A0=2.5 or A0=3.3@10ms (A0-A5; D6/D7 = comparator AIN0/AIN1; AREF); repeatable",
     )
     run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    build = sub.add_parser(
+        "build",
+        help="build an Arduino sketch for the Uno with the local toolchain",
+        description="Build a sketch (.ino or sketch folder) for the Uno as the Arduino IDE does, "
+        "with arduino-cli, an Arduino IDE installation or Debian's gcc-avr + arduino-core-avr "
+        "(BREADBOARD_TOOLCHAIN, BREADBOARD_ARDUINO_CLI, BREADBOARD_AVR_GCC and "
+        "BREADBOARD_ARDUINO_AVR choose one). Exit status 5: compile errors; 6: no toolchain.",
+    )
+    build.add_argument("sketch", help="a .ino file or a sketch folder")
+    build.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the firmware here (.hex, or .elf for the ELF with symbols); default: print "
+        "where the build put them",
+    )
+    build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     return parser
 
 
@@ -141,7 +165,12 @@ def build_app_parser() -> argparse.ArgumentParser:
         description="A virtual breadboard for the Arduino Uno. 'breadboard run --help' for the "
         "headless runner.",
     )
-    parser.add_argument("file", nargs="?", help="a firmware (.hex/.elf) or circuit (.json) to open")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        help="a firmware (.hex/.elf), a sketch (.ino or sketch folder) or a circuit (.json) to "
+        "open",
+    )
     parser.add_argument(
         "--warm-cache",
         action="store_true",
@@ -174,9 +203,56 @@ def _summary(sim: Simulation, wall: float, requested: int, startup: float) -> di
     return summary
 
 
+def build_command(args: argparse.Namespace) -> int:
+    """``breadboard build SKETCH [-o FILE]``."""
+    import shutil
+
+    from .build import NoToolchainError, SketchError, build_sketch, install_hint
+
+    log = None if args.quiet else (lambda text: sys.stderr.write(text))
+    try:
+        result = build_sketch(args.sketch, log=log)
+    except SketchError as e:
+        print(f"breadboard: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except NoToolchainError:
+        print(f"breadboard: {install_hint()}", file=sys.stderr)
+        return EXIT_NO_TOOLCHAIN
+    if not result.ok:
+        if args.quiet:
+            sys.stderr.write(result.output)
+        return EXIT_BUILD_FAILED
+    if args.output:
+        src = result.elf if args.output.lower().endswith(".elf") else result.hex
+        if src is None:
+            print(f"breadboard: the toolchain made no {args.output[-4:]} file", file=sys.stderr)
+            return EXIT_BUILD_FAILED
+        try:
+            shutil.copyfile(src, args.output)
+        except OSError as e:
+            print(f"breadboard: cannot write {args.output}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_USAGE
+        print(args.output)
+    else:
+        print(result.hex)
+        if result.elf:
+            print(result.elf)
+    return EXIT_OK
+
+
 def run_command(args: argparse.Namespace, started: float) -> int:
+    from .build import find_toolchain, install_hint, is_sketch_path
+
+    if is_sketch_path(args.firmware) and find_toolchain() is None:
+        print(f"breadboard: {install_hint()}", file=sys.stderr)
+        return EXIT_NO_TOOLCHAIN
     try:
         sim = Simulation.open(args.firmware)
+    except SketchBuildError as e:
+        if e.result is not None:
+            sys.stderr.write(e.result.output)
+        print(f"breadboard: {e}", file=sys.stderr)
+        return EXIT_BUILD_FAILED
     except FirmwareError as e:
         print(f"breadboard: {e}", file=sys.stderr)
         return EXIT_BAD_FIRMWARE
@@ -257,6 +333,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return kernel_compile_helper()  # the packaged app's compile helper (breadboard.avr.warm)
     if argv and argv[0] == "run":
         return run_command(build_parser().parse_args(argv), started)
+    if argv and argv[0] == "build":
+        return build_command(build_parser().parse_args(argv))
     args = build_app_parser().parse_args(argv)
     if args.warm_cache:
         report = warm_up()

@@ -7,13 +7,26 @@ from ..avr import CACHE_DIR as KERNEL_CACHE_DIR
 from ..avr import VECTOR_NAMES, kernel_ready, warm_up
 from ..avr.warm import helper_main as kernel_compile_helper
 from ..firmware import Firmware, FirmwareError, load_firmware
-from .simulation import FLOATING, HALTED, HIGH, LOW, RUNNING, SLEEPING, STOPPED, Simulation
+from .simulation import (
+    FLOATING,
+    HALTED,
+    HIGH,
+    LOW,
+    RUNNING,
+    SLEEPING,
+    STOPPED,
+    Simulation,
+    SketchBuildError,
+    load_sketch_or_firmware,
+)
 from .trace import PinTrace, Trace
 from .units import format_time, parse_time
 from .vcd import timescale_for, write_vcd
 
 __all__ = [
     "Simulation",
+    "SketchBuildError",
+    "load_sketch_or_firmware",
     "Firmware",
     "FirmwareError",
     "load_firmware",
