@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..build import is_sketch_path
 from ..circuit import Circuit, CircuitError
 from ..sim.worker import SimulationWorker, Snapshot
 from .board import BoardView
+from .build_panel import BuildPanel
 from .examples import Example, compare_pair, load_examples
 from .parts_panel import PartsPanel
 from .resources import resource_path
@@ -35,9 +37,7 @@ from .serial_monitor import SerialMonitor
 
 FRAME_MS = 16  # ~60 frames per second
 MAX_RECENT = 10
-FIRMWARE_FILTER = (
-    "Firmware (*.hex *.ihex *.elf);;Intel HEX (*.hex *.ihex);;ELF (*.elf);;All files (*)"
-)
+FIRMWARE_FILTER = "Firmware or sketch (*.hex *.ihex *.elf *.ino);;Arduino sketch (*.ino);;Intel HEX (*.hex *.ihex);;ELF (*.elf);;All files (*)"
 CIRCUIT_FILTER = "Breadboard circuits (*.json);;All files (*)"
 
 SPEEDS: list[tuple[str, float]] = [
@@ -106,6 +106,12 @@ class MainWindow(QMainWindow):
         self.parts_dock = self._dock("Parts", "parts", self.parts)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.parts_dock)
         self.tabifyDockWidget(self.parts_dock, self.serial_dock)
+        self.build_panel = BuildPanel(self.settings)
+        self.build_panel.built.connect(self._sketch_built)
+        self.build_dock = self._dock("Build", "build", self.build_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.build_dock)
+        self.build_dock.hide()
+        self._sketch_elf: str | None = None
 
         self._build_actions()
         self._build_menus()
@@ -260,14 +266,29 @@ class MainWindow(QMainWindow):
             self.open_firmware(path)
 
     def open_firmware(self, path: str | os.PathLike) -> None:
-        """Load a firmware file in the worker (a bad one keeps the current firmware running)."""
+        """Load a firmware file in the worker (a bad one keeps the current firmware running),
+        or build a sketch (.ino or sketch folder) and load it (see ``BuildPanel``)."""
         path = str(path)
         self.settings.setValue("last_dir", str(Path(path).parent))
+        if is_sketch_path(path):
+            self.build_dock.show()
+            if self.build_panel.build(path):
+                self._add_recent(str(self.build_panel.sketch_path))
+            return
+        self._sketch_elf = None
         self.worker.post("open", path)
+
+    def _sketch_built(self, firmware: str) -> None:
+        """A sketch (re)built: load it, keeping the circuit, scope and serial monitor."""
+        self._sketch_elf = firmware
+        self.worker.post("open", firmware)
 
     def _firmware_loaded(self, path: str) -> None:
         if self.watcher.files():
             self.watcher.removePaths(self.watcher.files())
+        if path == self._sketch_elf:  # the build panel watches the sketch itself
+            self.setWindowTitle(f"breadboard — {Path(self.build_panel.sketch_path or path).name}")
+            return
         if os.path.exists(path):
             self.watcher.addPath(path)
         self._add_recent(path)  # the serial monitor and the scope clear on the reset chunk
