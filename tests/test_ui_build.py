@@ -95,8 +95,46 @@ def test_no_toolchain_is_one_dialog_and_the_app_goes_on(qtbot, window, tmp_path,
     ino.parent.mkdir()
     ino.write_text(SKETCH % "HIGH")
     shown = []
-    monkeypatch.setattr(build_panel, "find_toolchain", lambda: None)
+    monkeypatch.setattr(build_panel, "find_toolchain", lambda settings=None: None)
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
     window.open_firmware(ino)
     assert len(shown) == 1 and "arduino" in shown[0].lower()
     assert window.isVisible() and not window.build_panel.building
+
+
+@needs_toolchain
+def test_an_example_shows_its_sketch_and_a_saved_copy_becomes_the_users_sketch(
+    qtbot, window, tmp_path
+):
+    blink = next(e for e in window.examples if e.name == "blink")
+    window.open_example(blink)
+    assert window.view_sketch_action.isEnabled()
+    window.view_sketch_action.trigger()
+    view = window.sketch_view
+    assert view.editor.isReadOnly()
+    assert view.editor.toPlainText() == blink.source.read_text()
+    target = view.save_copy(tmp_path / "my_blink.ino")
+    assert target == tmp_path / "my_blink" / "my_blink.ino"
+    qtbot.waitUntil(
+        lambda: (window.worker.snapshot.firmware or "").endswith("my_blink.ino.elf"),
+        timeout=20_000,
+    )
+    assert window.build_panel.sketch_path == str(target)
+
+
+def test_preferences_show_the_toolchains_found_and_keep_the_choice(qtbot, window):
+    from breadboard.ui.preferences import PreferencesDialog, toolchain_settings
+
+    dialog = PreferencesDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    if find_toolchain(ToolchainSettings(kind=SYSTEM)) is not None:
+        assert "▶ avr-gcc with the system's Arduino AVR core" in dialog.found.text()
+    dialog.bin_dir.setText("/nonexistent")
+    dialog._update_found()
+    assert "does not work" in dialog.found.text() and "no avr-gcc" in dialog.found.text()
+    dialog.bin_dir.setText("")
+    dialog.kind.setCurrentText(SYSTEM)
+    dialog.editor.setText("gedit +{line} {file}")
+    dialog.accept()
+    assert toolchain_settings(window.settings).kind == SYSTEM
+    assert window.settings.value("editor") == "gedit +{line} {file}"

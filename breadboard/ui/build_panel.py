@@ -44,6 +44,7 @@ class BuildPanel(QWidget):
         self.settings = settings or QSettings("breadboard", "breadboard")
         self.sketch_path: str | None = None
         self.result: BuildResult | None = None
+        self.toolchain = None
         self.building = False
         self._again = False
         self.status = QLabel("No sketch")
@@ -74,7 +75,14 @@ class BuildPanel(QWidget):
         except SketchError as e:
             QMessageBox.warning(self, "Open sketch", str(e))
             return False
-        if find_toolchain() is None:
+        from .preferences import toolchain_settings
+
+        try:
+            self.toolchain = find_toolchain(toolchain_settings(self.settings))
+        except ValueError as e:  # a toolchain chosen in the Preferences that is not there
+            QMessageBox.warning(self, "Toolchain", f"{e}\n\nSee Edit ▸ Preferences.")
+            return False
+        if self.toolchain is None:
             QMessageBox.information(self, "No Arduino toolchain", install_hint())
             return False
         self.sketch_path = str(sketch.main)
@@ -93,12 +101,12 @@ class BuildPanel(QWidget):
         self.output.clear()
         self.progress.setVisible(True)
         self.status.setText(f"Building {Path(self.sketch_path).name} …")
-        path = self.sketch_path
+        path, toolchain = self.sketch_path, self.toolchain
         relay = self._relay
 
         def work() -> None:
             try:
-                result: object = build_sketch(path, log=relay.text.emit)
+                result: object = build_sketch(path, toolchain, log=relay.text.emit)
             except (NoToolchainError, SketchError) as e:
                 result = e
             relay.done.emit(result)

@@ -193,12 +193,23 @@ class MainWindow(QMainWindow):
         self._update_recent_menu()
         self.examples_menu = file_menu.addMenu("&Examples")
         self._build_examples_menu()
+        self.view_sketch_action = self._action(
+            "View example &sketch…", self.view_example_sketch, "Ctrl+U",
+            "The example's .ino (read-only), with Save a copy as… to make it your own",
+        )  # fmt: skip
+        self.view_sketch_action.setEnabled(False)
+        file_menu.addAction(self.view_sketch_action)
         file_menu.addSeparator()
         file_menu.addAction(self.open_circuit_action)
         file_menu.addAction(self.save_circuit_action)
         file_menu.addAction(self.save_circuit_as_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        prefs = self._action("&Preferences…", self.show_preferences, "Ctrl+,")
+        prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
+        edit_menu.addAction(prefs)
 
         sim_menu = bar.addMenu("&Simulation")
         for action in (self.run_action, self.step_action, self.reset_action, self.power_action):
@@ -208,7 +219,7 @@ class MainWindow(QMainWindow):
             speed_menu.addAction(action)
 
         view_menu = bar.addMenu("&View")
-        for dock in (self.scope_dock, self.serial_dock, self.parts_dock):
+        for dock in (self.scope_dock, self.serial_dock, self.parts_dock, self.build_dock):
             view_menu.addAction(dock.toggleViewAction())
 
         help_menu = bar.addMenu("&Help")
@@ -346,7 +357,26 @@ class MainWindow(QMainWindow):
             return
         self.set_circuit(circuit, None)
         self.open_firmware(example.firmware)
+        self._example = example
+        self.view_sketch_action.setEnabled(example.source.exists())
         self.statusBar().showMessage(example.description, 10000)
+
+    def show_preferences(self) -> None:
+        from .preferences import PreferencesDialog
+
+        self.preferences = PreferencesDialog(self.settings, self)
+        self.preferences.open()
+
+    def view_example_sketch(self) -> None:
+        """Show the current example's sketch; a saved copy is opened (built) in its place."""
+        example = getattr(self, "_example", None)
+        if example is None or not example.source.exists():
+            return
+        from .sketch_view import SketchView
+
+        self.sketch_view = SketchView(example.source, example.title, self)
+        self.sketch_view.copied.connect(self.open_firmware)
+        self.sketch_view.show()
 
     def open_compare(self, a: Example, b: Example) -> None:
         from .compare import CompareWindow
