@@ -17,6 +17,7 @@ from .sim import (
     HALTED,
     STOPPED,
     FirmwareError,
+    SketchBuildError,
     VcdStream,
     format_time,
     kernel_compile_helper,
@@ -33,6 +34,8 @@ EXIT_USAGE = 2
 EXIT_BAD_FIRMWARE = 3
 EXIT_HALTED = 4
 EXIT_BREAK = 5  # a --break or --watch stopped the run
+EXIT_BUILD_FAILED = 7  # `breadboard build` / `run SKETCH`: the sketch did not compile
+EXIT_NO_TOOLCHAIN = 6  # no toolchain to build sketches with
 
 _INPUT = re.compile(r"^\s*([A-Za-z_0-9]+)\s*=\s*([01zZ])\s*@\s*(.+)$")
 
@@ -139,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a .hex or .elf firmware on a simulated ATmega328P at 16 MHz, headless.",
     )
     run.add_argument(
-        "firmware", help="Intel HEX (.hex) or ELF (.elf) file, or a MicroPython script (.py)"
+        "firmware",
+        help="Intel HEX (.hex) or ELF (.elf) file, a sketch (.ino or sketch folder, built "
+        "first), or a MicroPython script (.py)",
     )
     length = run.add_mutually_exclusive_group()
     length.add_argument(
@@ -199,6 +204,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop after the program writes a data address or I/O register (e.g. 0x100, "
         "OCR2A); repeatable",
     )
+    build = sub.add_parser(
+        "build",
+        help="build an Arduino sketch for the Uno with the local toolchain",
+        description="Build a sketch (.ino or sketch folder) for the Uno as the Arduino IDE does, "
+        "with arduino-cli, an Arduino IDE installation or Debian's gcc-avr + arduino-core-avr "
+        "(BREADBOARD_TOOLCHAIN, BREADBOARD_ARDUINO_CLI, BREADBOARD_AVR_GCC and "
+        "BREADBOARD_ARDUINO_AVR choose one). Exit status 7: compile errors; 6: no toolchain.",
+    )
+    build.add_argument("sketch", help="a .ino file or a sketch folder")
+    build.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the firmware here (.hex, or .elf for the ELF with symbols); default: print "
+        "where the build put them",
+    )
+    build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     return parser
 
 
@@ -211,7 +233,8 @@ def build_app_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "file",
         nargs="?",
-        help="a firmware (.hex/.elf), MicroPython script (.py) or circuit (.json) to open",
+        help="a firmware (.hex/.elf), a sketch (.ino or sketch folder), a MicroPython script "
+        "(.py) or a circuit (.json) to open",
     )
     parser.add_argument(
         "--warm-cache",
@@ -245,11 +268,58 @@ def _summary(sim: Board, wall: float, requested: int, startup: float) -> dict:
     return summary
 
 
+def build_command(args: argparse.Namespace) -> int:
+    """``breadboard build SKETCH [-o FILE]``."""
+    import shutil
+
+    from .build import NoToolchainError, SketchError, build_sketch, install_hint
+
+    log = None if args.quiet else (lambda text: sys.stderr.write(text))
+    try:
+        result = build_sketch(args.sketch, log=log)
+    except SketchError as e:
+        print(f"breadboard: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except NoToolchainError:
+        print(f"breadboard: {install_hint()}", file=sys.stderr)
+        return EXIT_NO_TOOLCHAIN
+    if not result.ok:
+        if args.quiet:
+            sys.stderr.write(result.output)
+        return EXIT_BUILD_FAILED
+    if args.output:
+        src = result.elf if args.output.lower().endswith(".elf") else result.hex
+        if src is None:
+            print(f"breadboard: the toolchain made no {args.output[-4:]} file", file=sys.stderr)
+            return EXIT_BUILD_FAILED
+        try:
+            shutil.copyfile(src, args.output)
+        except OSError as e:
+            print(f"breadboard: cannot write {args.output}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_USAGE
+        print(args.output)
+    else:
+        print(result.hex)
+        if result.elf:
+            print(result.elf)
+    return EXIT_OK
+
+
 def run_command(args: argparse.Namespace, started: float) -> int:
+    from .build import find_toolchain, install_hint, is_sketch_path
+
+    if is_sketch_path(args.firmware) and find_toolchain() is None:
+        print(f"breadboard: {install_hint()}", file=sys.stderr)
+        return EXIT_NO_TOOLCHAIN
     try:
         # history=0: a run of any length holds only what the asked outputs need (streamed
         # through listeners below), never the whole trace.
         sim = open_board(args.firmware, history=0)
+    except SketchBuildError as e:
+        if e.result is not None:
+            sys.stderr.write(e.result.output)
+        print(f"breadboard: {e}", file=sys.stderr)
+        return EXIT_BUILD_FAILED
     except FirmwareError as e:
         print(f"breadboard: {e}", file=sys.stderr)
         return EXIT_BAD_FIRMWARE
@@ -369,6 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return kernel_compile_helper()  # the packaged app's compile helper (breadboard.avr.warm)
     if argv and argv[0] == "run":
         return run_command(build_parser().parse_args(argv), started)
+    if argv and argv[0] == "build":
+        return build_command(build_parser().parse_args(argv))
     args = build_app_parser().parse_args(argv)
     if args.warm_cache:
         report = warm_up()

@@ -16,7 +16,9 @@ from .simulation import (
     SLEEPING,
     STOPPED,
     Simulation,
+    SketchBuildError,
     TraceNews,
+    load_sketch_or_firmware,
 )
 from .trace import PinTrace, Trace
 from .units import format_time, parse_time
@@ -24,6 +26,8 @@ from .vcd import VcdStream, timescale_for, write_vcd
 
 __all__ = [
     "Simulation",
+    "SketchBuildError",
+    "load_sketch_or_firmware",
     "Firmware",
     "FirmwareError",
     "load_firmware",

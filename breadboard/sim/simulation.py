@@ -16,11 +16,14 @@ import numpy as np
 
 from ..avr import F_CPU, VECTOR_NAMES, Mcu, warm_up
 from ..avr.regs import EXIT_BREAK, EXIT_HALT, EXIT_WATCH, S_VECTOR_BASE, VECTOR_BY_NAME
+from ..build import BuildResult, SketchError, build_sketch, is_sketch_path
 from ..circuit import UNO_PINS, UnoPin, uno_pin
-from ..firmware import Firmware, load_firmware
+from ..firmware import Firmware, FirmwareError, load_firmware
 from .board import Board, TraceNews
 from .irqstats import IrqStats, IrqTally, handler_address, irq_stats
+from .measure import Measurements, measure
 from .trace import FLOATING, HIGH, LOW, PinTrace, Trace
+from .units import parse_time
 
 #: Status values of a simulation.
 RUNNING = "running"
@@ -48,6 +51,52 @@ class StopReason:
 #: Analog inputs ``set_voltage`` accepts: name -> (kind, ADC channel / comparator input).
 ANALOG_INPUTS: dict[str, tuple[str, int]] = {f"A{i}": ("adc", i) for i in range(6)}
 ANALOG_INPUTS.update({"D6": ("ain", 0), "D7": ("ain", 1), "AREF": ("aref", 0)})
+
+
+class SketchBuildError(FirmwareError):
+    """A sketch that did not build: ``path``/``location``/``reason`` are its first error's
+    (``sketch.ino: line 7, column 3: expected ';' ...``); ``result`` holds the whole compiler
+    output and every message (None when there was no build: no toolchain, not a sketch)."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        reason: str,
+        location: str | None = None,
+        result: BuildResult | None = None,
+    ) -> None:
+        super().__init__(path, reason, location)
+        self.result = result
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.reason, self.location))
+
+
+def load_sketch_or_firmware(path: str | os.PathLike) -> Firmware:
+    """A .hex or .elf file, or a sketch (a .ino or a sketch folder) built with the local
+    toolchain first (``breadboard.build.build_sketch``; the ELF is loaded, with its symbols).
+
+    Raises ``FirmwareError`` for a bad firmware file, ``SketchBuildError`` (a ``FirmwareError``)
+    for a sketch that does not build or when there is no toolchain.
+    """
+    if not is_sketch_path(path):
+        return load_firmware(path)
+    from ..build import NoToolchainError
+
+    try:
+        result = build_sketch(path)
+    except SketchError as e:
+        raise SketchBuildError(path, str(e)) from None
+    except NoToolchainError as e:
+        raise SketchBuildError(path, f"cannot build the sketch: {e}") from None
+    if not result.ok:
+        if result.errors:
+            d = result.errors[0]
+            col = f", column {d.column}" if d.column is not None else ""
+            raise SketchBuildError(d.file, d.message, f"line {d.line}{col}", result)
+        lines = [ln for ln in result.output.splitlines() if "rror" in ln] or ["the build failed"]
+        raise SketchBuildError(path, lines[0], None, result)
+    return load_firmware(result.elf or result.hex)
 
 
 @dataclass(order=True)
@@ -90,12 +139,18 @@ class Simulation(Board):
     def open(
         cls, path: str | os.PathLike, f_cpu: int = F_CPU, history: int | None = None
     ) -> Simulation:
-        """Load a .hex or .elf file (raises ``FirmwareError`` for a bad file)."""
-        return cls(load_firmware(path), f_cpu=f_cpu, history=history)
+        """Load a .hex or .elf file, or build a sketch (.ino or sketch folder) and load it
+        (raises ``FirmwareError`` for a bad file, ``SketchBuildError`` for a sketch that does
+        not build)."""
+        return cls(load_sketch_or_firmware(path), f_cpu=f_cpu, history=history)
 
     def prepare(self) -> None:
         """Compile the kernel (from the on-disk cache after the first time)."""
         warm_up()
+
+    def to_cycles(self, time: int | str) -> int:
+        """A cycle count from a cycle count or a time text like "10ms", "2s", "100us"."""
+        return parse_time(time, self.f_cpu) if isinstance(time, str) else int(time)
 
     # ---- program, reset ------------------------------------------------------------------
     def load(self, firmware: Firmware) -> None:
@@ -191,6 +246,23 @@ class Simulation(Board):
     def serial_bytes(self) -> bytes:
         return bytes(self.serial_tx.rows[:, 1].astype(np.uint8).tobytes())
 
+    def serial_text(self) -> str:
+        """What the firmware transmitted so far, decoded as UTF-8 (bad bytes replaced)."""
+        return self.serial_bytes().decode("utf-8", errors="replace")
+
+    def measure(
+        self,
+        pin: str | int | UnoPin,
+        start: int | str | None = None,
+        end: int | str | None = None,
+    ) -> Measurements:
+        """A pin's automatic measurements (frequency, period, +/-width, duty, each as
+        ``Stats`` with mean, min, max, jitter) over the edges between ``start`` and ``end``
+        (cycles or times like "100ms"; default: the whole run). See ``sim.measure``."""
+        s = None if start is None else self.to_cycles(start)
+        e = None if end is None else self.to_cycles(end)
+        return measure(self.pin_trace(pin), self.f_cpu, start=s, end=e)
+
     def send_serial(
         self,
         data: bytes | str,
@@ -230,20 +302,24 @@ class Simulation(Board):
         return irq_stats(self, isr_limit_us=isr_limit_us, ioff_limit_us=ioff_limit_us)
 
     # ---- inputs ------------------------------------------------------------------------------
-    def drive(self, pin: str | int | UnoPin, level: int | None, at: int | None = None) -> None:
-        """Drive a pin from outside with 0/1 (None releases it) now or at cycle ``at``."""
+    def drive(
+        self, pin: str | int | UnoPin, level: int | None, at: int | str | None = None
+    ) -> None:
+        """Drive a pin from outside with 0/1 (None releases it) now or at ``at`` (a cycle, or
+        a time like "10ms")."""
         p = pin if isinstance(pin, UnoPin) else uno_pin(pin)
         if level not in (0, 1, None):
             raise ValueError(f"a pin is driven with 0, 1 or None (released), not {level!r}")
-        cycle = self.cycle if at is None else int(at)
+        cycle = self.cycle if at is None else self.to_cycles(at)
         if cycle <= self.cycle:
             self._apply(p, level, self.cycle)
         else:
             self._seq += 1
             heapq.heappush(self._inputs, _Input(cycle, self._seq, p, level))
 
-    def set_voltage(self, pin: str, volts: float, at: int | None = None) -> None:
-        """Apply ``volts`` to an analog input now or from cycle ``at``: A0-A5 (ADC0-5), D6 and
+    def set_voltage(self, pin: str, volts: float, at: int | str | None = None) -> None:
+        """Apply ``volts`` to an analog input now or from ``at`` (a cycle, or a time like
+        "10ms"): A0-A5 (ADC0-5), D6 and
         D7 (the analog comparator's AIN0 and AIN1), or AREF. The digital level the pin reads
         is not changed (use ``drive`` for that)."""
         name = str(pin).strip().upper()
@@ -254,7 +330,7 @@ class Simulation(Board):
                 f"{pin!r} has no analog input: use A0-A5, D6 (AIN0), D7 (AIN1) or AREF"
             )
         volts = float(volts)
-        cycle = self.cycle if at is None else int(at)
+        cycle = self.cycle if at is None else self.to_cycles(at)
         if cycle <= self.cycle:
             self._apply_voltage(name, volts, self.cycle)
         else:
@@ -279,10 +355,12 @@ class Simulation(Board):
         self._drain()
 
     # ---- running -----------------------------------------------------------------------------
-    def run_until(self, cycle: int) -> str:
-        """Run to ``cycle`` (or until the CPU halts or stops for good); return the status, or
-        BREAK when a breakpoint or watchpoint stopped it (``stop_reason`` says which)."""
+    def run_until(self, cycle: int | str) -> str:
+        """Run to ``cycle`` (or a time like "1.5s"; or until the CPU halts or stops for good);
+        return the status, or BREAK when a breakpoint or watchpoint stopped it
+        (``stop_reason`` says which)."""
         self.stop_reason = None
+        cycle = self.to_cycles(cycle)
         while self.cycle < cycle and not self.mcu.halted:
             stop = cycle
             if self._inputs and self._inputs[0].cycle < stop:
@@ -383,8 +461,9 @@ class Simulation(Board):
         off = byte_addr - best[0]
         return f" ({best[1]}+0x{off:x})" if off else f" ({best[1]})"
 
-    def run_for(self, cycles: int) -> str:
-        return self.run_until(self.cycle + int(cycles))
+    def run_for(self, cycles: int | str) -> str:
+        """Run for a number of cycles or a time like "500ms"; return the status."""
+        return self.run_until(self.cycle + self.to_cycles(cycles))
 
     def step(self) -> str:
         """Execute one instruction."""
@@ -443,6 +522,8 @@ __all__ = [
     "StopReason",
     "BREAK",
     "TraceNews",
+    "SketchBuildError",
+    "load_sketch_or_firmware",
     "RUNNING",
     "SLEEPING",
     "HALTED",

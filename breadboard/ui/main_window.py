@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..build import is_sketch_path
 from ..circuit import Circuit, CircuitError
 from ..sim import commands as cmd
 from ..sim.worker import SimulationWorker, Snapshot
 from .board import BoardView
+from .build_panel import BuildPanel
 from .examples import Example, compare_pair, load_examples
 from .parts_panel import PartsPanel
 from .resources import resource_path
@@ -37,8 +39,9 @@ from .serial_monitor import SerialMonitor
 FRAME_MS = 16  # ~60 frames per second
 MAX_RECENT = 10
 FIRMWARE_FILTER = (
-    "Firmware or MicroPython script (*.hex *.ihex *.elf *.py);;Intel HEX (*.hex *.ihex);;"
-    "ELF (*.elf);;MicroPython script (*.py);;All files (*)"
+    "Firmware, sketch or MicroPython script (*.hex *.ihex *.elf *.ino *.py);;"
+    "Arduino sketch (*.ino);;Intel HEX (*.hex *.ihex);;ELF (*.elf);;"
+    "MicroPython script (*.py);;All files (*)"
 )
 CIRCUIT_FILTER = "Breadboard circuits (*.json);;All files (*)"
 
@@ -108,6 +111,12 @@ class MainWindow(QMainWindow):
         self.parts_dock = self._dock("Parts", "parts", self.parts)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.parts_dock)
         self.tabifyDockWidget(self.parts_dock, self.serial_dock)
+        self.build_panel = BuildPanel(self.settings)
+        self.build_panel.built.connect(self._sketch_built)
+        self.build_dock = self._dock("Build", "build", self.build_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.build_dock)
+        self.build_dock.hide()
+        self._sketch_elf: str | None = None
 
         self._build_actions()
         self._build_menus()
@@ -189,12 +198,23 @@ class MainWindow(QMainWindow):
         self._update_recent_menu()
         self.examples_menu = file_menu.addMenu("&Examples")
         self._build_examples_menu()
+        self.view_sketch_action = self._action(
+            "View example &sketch…", self.view_example_sketch, "Ctrl+U",
+            "The example's .ino (read-only), with Save a copy as… to make it your own",
+        )  # fmt: skip
+        self.view_sketch_action.setEnabled(False)
+        file_menu.addAction(self.view_sketch_action)
         file_menu.addSeparator()
         file_menu.addAction(self.open_circuit_action)
         file_menu.addAction(self.save_circuit_action)
         file_menu.addAction(self.save_circuit_as_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        prefs = self._action("&Preferences…", self.show_preferences, "Ctrl+,")
+        prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
+        edit_menu.addAction(prefs)
 
         sim_menu = bar.addMenu("&Simulation")
         for action in (self.run_action, self.step_action, self.reset_action, self.power_action):
@@ -204,7 +224,7 @@ class MainWindow(QMainWindow):
             speed_menu.addAction(action)
 
         view_menu = bar.addMenu("&View")
-        for dock in (self.scope_dock, self.serial_dock, self.parts_dock):
+        for dock in (self.scope_dock, self.serial_dock, self.parts_dock, self.build_dock):
             view_menu.addAction(dock.toggleViewAction())
 
         help_menu = bar.addMenu("&Help")
@@ -268,14 +288,29 @@ class MainWindow(QMainWindow):
             self.open_firmware(path)
 
     def open_firmware(self, path: str | os.PathLike) -> None:
-        """Load a firmware file in the worker (a bad one keeps the current firmware running)."""
+        """Load a firmware file in the worker (a bad one keeps the current firmware running),
+        or build a sketch (.ino or sketch folder) and load it (see ``BuildPanel``)."""
         path = str(path)
         self.settings.setValue("last_dir", str(Path(path).parent))
+        if is_sketch_path(path):
+            self.build_dock.show()
+            if self.build_panel.build(path):
+                self._add_recent(str(self.build_panel.sketch_path))
+            return
+        self._sketch_elf = None
         self.worker.post(cmd.Open(path))
+
+    def _sketch_built(self, firmware: str) -> None:
+        """A sketch (re)built: load it, keeping the circuit, scope and serial monitor."""
+        self._sketch_elf = firmware
+        self.worker.post(cmd.Open(firmware))
 
     def _firmware_loaded(self, path: str) -> None:
         if self.watcher.files():
             self.watcher.removePaths(self.watcher.files())
+        if path == self._sketch_elf:  # the build panel watches the sketch itself
+            self.setWindowTitle(f"breadboard — {Path(self.build_panel.sketch_path or path).name}")
+            return
         if os.path.exists(path):
             self.watcher.addPath(path)
         self._add_recent(path)  # the serial monitor and the scope clear on the reset chunk
@@ -333,7 +368,26 @@ class MainWindow(QMainWindow):
             return
         self.set_circuit(circuit, None)
         self.open_firmware(example.firmware)
+        self._example = example
+        self.view_sketch_action.setEnabled(example.source.exists())
         self.statusBar().showMessage(example.description, 10000)
+
+    def show_preferences(self) -> None:
+        from .preferences import PreferencesDialog
+
+        self.preferences = PreferencesDialog(self.settings, self)
+        self.preferences.open()
+
+    def view_example_sketch(self) -> None:
+        """Show the current example's sketch; a saved copy is opened (built) in its place."""
+        example = getattr(self, "_example", None)
+        if example is None or not example.source.exists():
+            return
+        from .sketch_view import SketchView
+
+        self.sketch_view = SketchView(example.source, example.title, self)
+        self.sketch_view.copied.connect(self.open_firmware)
+        self.sketch_view.show()
 
     def open_compare(self, a: Example, b: Example) -> None:
         from .compare import CompareWindow
