@@ -26,6 +26,7 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_BAD_FIRMWARE = 3
 EXIT_HALTED = 4
+EXIT_NO_DISPLAY = 5  # the app cannot start: Qt's platform plugin lacks system libraries
 
 _INPUT = re.compile(r"^\s*([A-Za-z_0-9]+)\s*=\s*([01zZ])\s*@\s*(.+)$")
 
@@ -270,8 +271,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return open_app(args.file)
 
 
+def _qt_can_start() -> bool:
+    """Look for the system libraries Qt's platform plugin needs before Qt starts (a missing
+    one makes Qt abort with a misleading hint): one line on stderr naming them and the apt
+    command that installs them, and False, when some are missing."""
+    from .ui.syslibs import diagnose
+
+    problem = diagnose()
+    if problem:
+        print(problem, file=sys.stderr)
+        return False
+    return True
+
+
 def open_app(path: str | None) -> int:
     """Open the desktop app (optionally with a firmware file)."""
+    if not _qt_can_start():
+        return EXIT_NO_DISPLAY
     try:
         from .ui.app import run_app
     except ImportError as e:
@@ -282,6 +298,8 @@ def open_app(path: str | None) -> int:
 
 def smoke_app(example: str, seconds: float) -> int:
     """The hidden ``--smoke-test SECONDS [--example NAME]``: see ``ui.app.smoke_test``."""
+    if not _qt_can_start():
+        return EXIT_NO_DISPLAY
     try:
         from .ui.app import smoke_test
     except ImportError as e:
