@@ -528,6 +528,13 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.settings.setValue("geometry", self.saveGeometry())
+        compare = getattr(self, "_compare", None)
+        if compare is not None:
+            try:
+                compare.close()  # Quit ends the process: no window of ours stays open
+            except RuntimeError:  # already closed and deleted (WA_DeleteOnClose)
+                pass
+            self._compare = None
         self.timer.stop()
         self.worker.stop()
         self.worker.join(timeout=2)
