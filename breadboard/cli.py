@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from .circuit import uno_pin
 from .sim import (
     HALTED,
+    RUNNING,
+    SLEEPING,
     STOPPED,
     FirmwareError,
     Simulation,
@@ -27,6 +29,14 @@ EXIT_USAGE = 2
 EXIT_BAD_FIRMWARE = 3
 EXIT_HALTED = 4
 EXIT_NO_DISPLAY = 5  # the app cannot start: Qt's platform plugin lacks system libraries
+
+#: The summary's "status" is the CPU's state when the run ended, said in words.
+STATUS_MEANING = {
+    RUNNING: "the run reached its length with the CPU executing instructions",
+    SLEEPING: "the run reached its length with the CPU asleep, waiting for an interrupt",
+    STOPPED: "the CPU stopped early: SLEEP with interrupts disabled (only a reset wakes it)",
+    HALTED: "the CPU halted early (see halt_reason)",
+}
 
 _INPUT = re.compile(r"^\s*([A-Za-z_0-9]+)\s*=\s*([01zZ])\s*@\s*(.+)$")
 
@@ -161,6 +171,8 @@ def _summary(sim: Simulation, wall: float, requested: int, startup: float) -> di
     summary = {
         "firmware": sim.firmware.path if sim.firmware else None,
         "status": sim.status,
+        "status_meaning": STATUS_MEANING.get(sim.status, sim.status),
+        "completed": sim.status in (RUNNING, SLEEPING) and cycles >= requested,
         "simulated_seconds": sim_s,
         "cycles": cycles,
         "requested_cycles": requested,

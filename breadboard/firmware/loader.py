@@ -248,6 +248,22 @@ _RECORD_NAMES = {
 _RECORD_DATA_LENGTH = {1: 0, 2: 2, 3: 4, 4: 2, 5: 4}
 
 
+def _not_ascii(data: bytes, line: bytes, byte: int, column: int) -> str:
+    """Why a line with a byte outside plain ASCII is refused: UTF-8 text (a README, a sketch)
+    is named as text, with the character; anything else is binary data."""
+    binary = f"not an Intel HEX file (binary data: byte 0x{byte:02X} at column {column})"
+    try:
+        data.decode("utf-8")
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return binary
+    at = len(line[: column - 1].decode("utf-8"))
+    char = text[at]
+    if not char.isprintable():
+        return binary
+    return f"not an Intel HEX file (UTF-8 text: {char!r} (U+{ord(char):04X}) at column {at + 1})"
+
+
 def _check_is_text(data: bytes, name: str) -> list[bytes]:
     """Split into lines, refusing data that is not plain ASCII text."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -262,11 +278,7 @@ def _check_is_text(data: bytes, name: str) -> list[bytes]:
     for number, line in enumerate(lines, 1):
         for column, byte in enumerate(line, 1):
             if byte not in _ALLOWED_TEXT:
-                raise FirmwareError(
-                    name,
-                    f"not an Intel HEX file (binary data: byte 0x{byte:02X} at column {column})",
-                    f"line {number}",
-                )
+                raise FirmwareError(name, _not_ascii(data, line, byte, column), f"line {number}")
     return lines
 
 
