@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .presets import Preset, PresetError
 from .resources import resource_path
 
 
@@ -18,6 +20,8 @@ class Example:
     firmware: Path
     source: Path
     circuit: Path
+    #: What the scope and serial monitor show when it opens (index.json's "preset").
+    preset: Preset = field(default_factory=Preset)
 
 
 def examples_dir() -> Path:
@@ -35,6 +39,11 @@ def load_examples() -> list[Example]:
     for name, info in index.get("examples", {}).items():
         d = folder / name
         fw = info.get("firmware", name)
+        try:
+            preset = Preset.from_dict(info.get("preset"))
+        except PresetError as e:  # a bad preset is a bug in index.json: say where, open anyway
+            print(f"breadboard: {folder / 'index.json'}: example {name!r}: {e}", file=sys.stderr)
+            preset = Preset()
         ex = Example(
             name=name,
             title=info.get("title", name),
@@ -43,6 +52,7 @@ def load_examples() -> list[Example]:
             firmware=d / f"{fw}.hex",
             source=d / f"{fw}.ino",
             circuit=d / "circuit.json",
+            preset=preset,
         )
         if ex.firmware.exists() and ex.circuit.exists():
             out.append(ex)
