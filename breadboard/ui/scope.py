@@ -1558,11 +1558,14 @@ class ScopeWidget(QtWidgets.QWidget):
         src.pending = src.pending[~done]
         if len(complete) == 0:
             return
-        src.display_trigger = int(complete[-1])
-        src.sweeps += len(complete)
+        single = self._mode == "single"
+        # single-shot keeps the first sweep after arming (a bounce train's first edge)
+        src.display_trigger = int(complete[0] if single else complete[-1])
+        src.sweeps += 1 if single else len(complete)
         if self._persistence != "off":
-            self._persist(src, complete[-MAX_SWEEPS_PER_FRAME:])
-        if self._mode == "single":
+            self._persist(src, complete[:1] if single else complete[-MAX_SWEEPS_PER_FRAME:])
+        if single:
+            self._render()  # show the caught sweep, then freeze on it
             self._set_running(False)
             self._sync_controls()
 
