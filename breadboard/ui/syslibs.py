@@ -212,7 +212,9 @@ def diagnose(env: Mapping[str, str] | None = None, check_apt: bool = True) -> st
                     f"{_and(libs)} with apt-file search"
                 )
         if qt_own:
-            parts.append("PySide6 itself is incomplete: pip install --force-reinstall PySide6-Essentials")
+            parts.append(
+                "PySide6 itself is incomplete: pip install --force-reinstall PySide6-Essentials"
+            )
         return "; ".join(parts)
     if platform == "xcb" and not env.get("DISPLAY"):
         return (
