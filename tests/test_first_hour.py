@@ -188,3 +188,31 @@ def test_opening_a_firmware_file_resets_lanes_and_gives_the_default_circuit(qtbo
     from breadboard.ui.examples import examples_dir
 
     assert not window.start_dir().startswith(str(examples_dir()))
+
+
+def test_ctc_example_measures_after_its_start_up_period_and_shows_no_alarm(qtbot, window):
+    """The CTC example's first period after setup() is short (init() leaves Timer2 in PWM with
+    OCF2A pending): its preset measures from 30 ms, so p2p is the steady few cycles, inside
+    the example's expectation, and nothing in the table is alarm red."""
+    from breadboard.ui.scope import ALARM
+
+    _, scope = open_example(qtbot, window, "ctc_100hz")
+    window.set_speed(0.0)
+    try:
+        qtbot.waitUntil(lambda: scope.measure("D2").period.count >= 5, timeout=10_000)
+    finally:
+        window.set_speed(1.0)
+    assert scope.measure("D2").period.p2p < 1e-6
+    scope._update_panels(force=True)
+    table = scope._table
+    colors = {
+        table.item(r, c).data(0x0100)
+        for r in range(table.rowCount())
+        for c in range(table.columnCount())
+        if table.item(r, c) is not None
+    }
+    assert ALARM not in colors
+    # without the preset's start, the transient is in the figures: the note explains it
+    scope.set_measure_from(0.0)
+    assert scope.measure("D2").period.p2p > 10e-6
+    assert "first period" in window.example_label.text()

@@ -424,8 +424,11 @@ class MainWindow(QMainWindow):
         self._example_circuit = True
         self.load_firmware(example.firmware, remember_dir=False)
         self.apply_preset(example.preset)
-        self.example_label.setText(example.description)
-        self.example_label.setToolTip(example.description)
+        # what to do and see (the preset's note), else what the example is; all in the tooltip
+        self.example_label.setText(example.preset.scope.note or example.description)
+        self.example_label.setToolTip(
+            f"{example.description}\n\n{example.preset.scope.note}".strip()
+        )
 
     def apply_preset(self, preset: Preset) -> None:
         """Show what this firmware is about: the scope's lanes, timebase and trigger, the

@@ -9,7 +9,7 @@ Each example in resources/examples/index.json may carry a ``"preset"`` object, d
         "trigger": {"pin": "D2", "edge": "either", "mode": "normal"},   # mode: auto, normal,
         "persistence": "off",                       #   single (armed), roll
         "expect": {"D2": {"p2p": "60us"}},          # what this example expects: alarm red
-        "note": "...",                              #   only beyond it; a line on the scope
+        "note": "...",                              #   only beyond it; shown in the status bar
         "measure_from": "30ms"                      # measurements skip a start-up transient
       },
       "serial": {"baud": 115200, "show": true}       # the monitor's rate; bring it to front
@@ -118,8 +118,6 @@ class ScopePreset:
             scope.run()  # a stopped scope acquires again (single-shot arms itself)
         if hasattr(scope, "set_expectations"):
             scope.set_expectations(self.expect)
-        if hasattr(scope, "set_note"):
-            scope.set_note(self.note)
         if hasattr(scope, "set_measure_from"):
             scope.set_measure_from(self.measure_from)
 

@@ -92,6 +92,7 @@ LANE_COLORS = (
 )
 REF_COLOR = "#e5e7eb"
 TRIGGER_COLOR = "#fb923c"
+ALARM = "#fca5a5"  # a value beyond what the example expects (set_expectations)
 VECTOR_COLORS: dict[int, str] = {
     1: "#f87171",
     2: "#fbbf24",
@@ -689,6 +690,8 @@ class ScopeWidget(QtWidgets.QWidget):
         self._status = "roll"
         self._frames = 0
         self._hist_quantity = "period"
+        self._expect: dict[str, dict[str, float]] = {}
+        self._measure_from = 0  # cycle: measurements skip the edges before it
         self._measure_cache: dict[str, tuple[tuple, msr.Measurements]] = {}
         self._panel_tick = 0
         self._build_ui()
@@ -893,6 +896,8 @@ class ScopeWidget(QtWidgets.QWidget):
             raise ValueError(f"{pin} is not a digital channel")
         s = src.series(spin)
         n0 = max(0, s.n - MEASURE_MAX_ROWS)
+        if self._measure_from:
+            n0 = max(n0, int(np.searchsorted(s.cycles[: s.n], self._measure_from)))
         initial = s.base if n0 == 0 else int(s.values[n0 - 1])
         rows = np.stack([s.cycles[n0 : s.n], s.values[n0 : s.n]], axis=1)
         return msr.measure(rows, self.f_cpu, initial=initial)
@@ -2103,8 +2108,9 @@ class ScopeWidget(QtWidgets.QWidget):
             for c, text in enumerate(cells):
                 item = t.item(r, c)
                 color = lane.color if c == 0 else (TEXT if c >= 2 else DIM_TEXT)
-                if c == 6 and q in ("period", "+width", "-width"):
-                    color = "#fca5a5"  # the jitter column
+                limit = self._limit(lane, q, c)
+                if limit is not None and math.isfinite(values[c - 2]) and values[c - 2] > limit:
+                    color = ALARM  # beyond what this example expects: the only red here
                 if item is None:
                     item = QtWidgets.QTableWidgetItem()
                     item.setTextAlignment(right if c >= 2 else left)
@@ -2114,8 +2120,42 @@ class ScopeWidget(QtWidgets.QWidget):
                 if item.data(QtCore.Qt.ItemDataRole.UserRole) != color:
                     item.setData(QtCore.Qt.ItemDataRole.UserRole, color)
                     item.setForeground(QtGui.QBrush(QtGui.QColor(color)))
-        if resize or self._panel_tick < 8:
+        if resize or self._panel_tick < 8 or self._cut_cells(t):
             t.resizeColumnsToContents()
+
+    @staticmethod
+    def _cut_cells(t: QtWidgets.QTableWidget) -> bool:
+        """Whether some value no longer fits its column (then the columns are sized again)."""
+        fm = t.fontMetrics()
+        for c in range(2, t.columnCount()):
+            width = t.columnWidth(c) - 12
+            for r in range(t.rowCount()):
+                item = t.item(r, c)
+                if item is not None and fm.horizontalAdvance(item.text()) > width:
+                    return True
+        return False
+
+    def set_expectations(self, expect: dict[str, dict[str, float]]) -> None:
+        """What the open example expects of its channels' spread, in seconds: {"D2": {"std":
+        2e-6, "p2p": 5e-6, "+width p2p": ..., "-width p2p": ...}}. A value beyond its limit is
+        drawn in alarm red; without a limit nothing is red."""
+        self._expect = {ch: dict(limits) for ch, limits in (expect or {}).items()}
+        self._update_panels(force=True)
+
+    def _limit(self, lane: _Lane, quantity: str, column: int) -> float | None:
+        limits = self._expect.get(lane.id) or self._expect.get(lane.pin) or {}
+        stat = {5: "std", 6: "p2p"}.get(column)
+        if stat is None or quantity not in ("period", "+width", "-width"):
+            return None
+        key = stat if quantity == "period" else f"{quantity} {stat}"
+        return limits.get(key)
+
+    def set_measure_from(self, seconds: float) -> None:
+        """Measure only edges from this simulated time on (0: all), e.g. after a start-up
+        transient the example explains."""
+        self._measure_from = max(0, int(round(float(seconds) * self.f_cpu)))
+        self._measure_cache.clear()
+        self._update_panels(force=True)
 
     def _histogram_lanes(self) -> list[tuple[_Lane, np.ndarray]]:
         """(lane, durations in cycles) to show: the chosen channel, or ("auto") the trigger
@@ -2154,7 +2194,17 @@ class ScopeWidget(QtWidgets.QWidget):
         for item in self._hist_items:
             self._hist.removeItem(item)
         self._hist_items = []
-        if not data:
+        empty = not data
+        for side in ("left", "bottom"):  # no numbers on an empty plot (and no stale scale)
+            self._hist.getAxis(side).setTicks([[], []] if empty else None)
+        if empty:
+            note = pg.TextItem(f"no {self._hist_quantity} measured yet", color=DIM_TEXT)
+            note.setAnchor((0.5, 0.5))
+            note.setPos(0.5, 0.5)
+            self._hist.addItem(note)
+            self._hist_items.append(note)
+            self._hist.setXRange(0, 1, padding=0.0)
+            self._hist.setYRange(0, 1, padding=0.0)
             return
         bins = msr.histogram_bin_edges([d for _, d in data], self.f_cpu)
         top = 1
