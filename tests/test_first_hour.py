@@ -216,3 +216,20 @@ def test_ctc_example_measures_after_its_start_up_period_and_shows_no_alarm(qtbot
     scope.set_measure_from(0.0)
     assert scope.measure("D2").period.p2p > 10e-6
     assert "first period" in window.example_label.text()
+
+
+def test_the_open_dialog_fits_its_type_column(qtbot, window):
+    """File > Open's detail view sizes Size, Type and Date to their text (Type was cut)."""
+    from PySide6.QtWidgets import QTreeView
+
+    from breadboard.ui.main_window import FIRMWARE_FILTER
+
+    dialog = window.file_dialog("Open firmware", str(ROOT / "tests" / "firmware"), FIRMWARE_FILTER)
+    dialog.show()
+    view = dialog.findChildren(QTreeView)[0]
+    qtbot.waitUntil(lambda: view.model().rowCount(view.rootIndex()) > 5, timeout=5000)
+    qtbot.wait(100)
+    header = view.header()
+    for col in range(1, header.count()):
+        assert header.sectionSize(col) >= view.sizeHintForColumn(col), col
+    dialog.close()
