@@ -196,13 +196,14 @@ def test_ctc_example_measures_after_its_start_up_period_and_shows_no_alarm(qtbot
     the example's expectation, and nothing in the table is alarm red."""
     from breadboard.ui.scope import ALARM
 
-    _, scope = open_example(qtbot, window, "ctc_100hz")
+    ex, scope = open_example(qtbot, window, "ctc_100hz")
     window.set_speed(0.0)
     try:
         qtbot.waitUntil(lambda: scope.measure("D2").period.count >= 5, timeout=10_000)
     finally:
         window.set_speed(1.0)
-    assert scope.measure("D2").period.p2p < 1e-6
+    # a few cycles (a TIMER0_OVF in progress delays the CTC ISR): inside the expectation
+    assert scope.measure("D2").period.p2p < 2e-6 <= ex.preset.scope.expect["D2"]["p2p"]
     scope._update_panels(force=True)
     table = scope._table
     colors = {
@@ -233,3 +234,10 @@ def test_the_open_dialog_fits_its_type_column(qtbot, window):
     for col in range(1, header.count()):
         assert header.sectionSize(col) >= view.sizeHintForColumn(col), col
     dialog.close()
+
+
+def test_the_l_led_off_does_not_look_like_tx_and_rx(window):
+    """Blink's L LED (D13) is drawn in a colour of its own while off; TX/RX keep the SVG's."""
+    onboard = window.board._onboard
+    assert onboard["L"].unlit is not None
+    assert onboard["TX"].unlit is None and onboard["RX"].unlit is None
