@@ -15,6 +15,8 @@ import numpy as np
 from .circuit import uno_pin
 from .sim import (
     HALTED,
+    RUNNING,
+    SLEEPING,
     STOPPED,
     FirmwareError,
     SketchBuildError,
@@ -36,6 +38,15 @@ EXIT_HALTED = 4
 EXIT_BREAK = 5  # a --break or --watch stopped the run
 EXIT_BUILD_FAILED = 7  # `breadboard build` / `run SKETCH`: the sketch did not compile
 EXIT_NO_TOOLCHAIN = 6  # no toolchain to build sketches with
+EXIT_NO_DISPLAY = 8  # the app cannot start: Qt's platform plugin lacks system libraries
+
+#: The summary's "status" is the CPU's state when the run ended, said in words.
+STATUS_MEANING = {
+    RUNNING: "the run reached its length with the CPU executing instructions",
+    SLEEPING: "the run reached its length with the CPU asleep, waiting for an interrupt",
+    STOPPED: "the CPU stopped early: SLEEP with interrupts disabled (only a reset wakes it)",
+    HALTED: "the CPU halted early (see halt_reason)",
+}
 
 _INPUT = re.compile(r"^\s*([A-Za-z_0-9]+)\s*=\s*([01zZ])\s*@\s*(.+)$")
 
@@ -254,6 +265,8 @@ def _summary(sim: Board, wall: float, requested: int, startup: float) -> dict:
     summary = {
         "firmware": sim.program_path,
         "status": sim.status,
+        "status_meaning": STATUS_MEANING.get(sim.status, sim.status),
+        "completed": sim.status in (RUNNING, SLEEPING) and cycles >= requested,
         "simulated_seconds": sim_s,
         "cycles": cycles,
         "requested_cycles": requested,
@@ -454,8 +467,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return open_app(args.file)
 
 
+def _qt_can_start() -> bool:
+    """Look for the system libraries Qt's platform plugin needs before Qt starts (a missing
+    one makes Qt abort with a misleading hint): one line on stderr naming them and the apt
+    command that installs them, and False, when some are missing."""
+    from .ui.syslibs import diagnose
+
+    problem = diagnose()
+    if problem:
+        print(problem, file=sys.stderr)
+        return False
+    return True
+
+
 def open_app(path: str | None) -> int:
     """Open the desktop app (optionally with a firmware file)."""
+    if not _qt_can_start():
+        return EXIT_NO_DISPLAY
     try:
         from .ui.app import run_app
     except ImportError as e:
@@ -466,6 +494,8 @@ def open_app(path: str | None) -> int:
 
 def smoke_app(example: str, seconds: float) -> int:
     """The hidden ``--smoke-test SECONDS [--example NAME]``: see ``ui.app.smoke_test``."""
+    if not _qt_can_start():
+        return EXIT_NO_DISPLAY
     try:
         from .ui.app import smoke_test
     except ImportError as e:

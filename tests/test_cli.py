@@ -68,6 +68,9 @@ def test_json_summary_reports_time_cycles_speed(firmware, capsys):
     assert summary["requested_cycles"] == 160_000
     assert summary["simulated_seconds"] == pytest.approx(0.01, abs=1e-6)
     assert summary["status"] == "running"
+    # "running" is the CPU's state at the end, not an unfinished run: the summary says so.
+    assert summary["completed"] is True
+    assert summary["status_meaning"].startswith("the run reached its length")
     for key in ("wall_seconds", "simulated_mhz", "real_time_factor", "instructions"):
         assert summary[key] > 0
 
@@ -119,6 +122,7 @@ def test_sleep_with_interrupts_disabled_stops_the_run_early(firmware, capsys):
     assert main(["run", str(firmware("cpu_bench_short")), "--time", "10s", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["status"] == "stopped"
+    assert summary["completed"] is False and "SLEEP" in summary["status_meaning"]
     assert summary["cycles"] < summary["requested_cycles"]
 
 

@@ -16,21 +16,21 @@ def sim_of(name: str) -> Simulation:
     return Simulation.open(FIRMWARE / f"{name}.hex")
 
 
-def test_int0_change_lights_d0_on_rising_then_d1_on_falling():
+def test_int0_change_lights_d4_on_rising_then_d5_on_falling():
     """attachInterrupt(digitalPinToInterrupt(2), get_edge, CHANGE): the ISR records the edge
-    in a volatile flag and loop() lights D0 (rising) or D1 (falling)."""
+    in a volatile flag and loop() lights D4 (rising) or D5 (falling)."""
     sim = sim_of("int0_change")
     sim.drive("D2", 0)  # the external pull-down
     sim.run_until(20_000 * US)
-    assert sim.pin_level("D0") == LOW and sim.pin_level("D1") == LOW
+    assert sim.pin_level("D4") == LOW and sim.pin_level("D5") == LOW
     rise = sim.cycle + 1000
     sim.drive("D2", 1, at=rise)
     sim.run_until(rise + 200 * US)
-    assert sim.pin_level("D0") == HIGH and sim.pin_level("D1") == LOW
+    assert sim.pin_level("D4") == HIGH and sim.pin_level("D5") == LOW
     fall = sim.cycle + 1000
     sim.drive("D2", 0, at=fall)
     sim.run_until(fall + 200 * US)
-    assert sim.pin_level("D0") == LOW and sim.pin_level("D1") == HIGH
+    assert sim.pin_level("D4") == LOW and sim.pin_level("D5") == HIGH
     entries = sim.interrupt_entries("INT0")
     assert len(entries) == 2
 

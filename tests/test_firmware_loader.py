@@ -633,3 +633,14 @@ def test_firmware_package_stands_alone():
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[] []"
+
+
+def test_utf8_text_is_named_as_text_not_binary_data(tmp_path):
+    """A README or a sketch with a non-ASCII character is text: the refusal says so and names
+    the character and its column (in characters), not "binary data" (issue 12)."""
+    path = tmp_path / "README.md"
+    path.write_text("# breadboard\n\nPython \u2265 3.10\n", encoding="utf-8")
+    err = refused(path)
+    assert "binary" not in err.reason
+    assert err.reason == "not an Intel HEX file (UTF-8 text: '\u2265' (U+2265) at column 8)"
+    assert err.location == "line 3"

@@ -53,7 +53,7 @@ def wait_firmware(qtbot, window, name):
 
 def test_int0_button_press_lights_the_led_in_the_frame_that_shows_the_pin_high(qtbot, window):
     """Press the INT0 example's button through the board's own mouse path: INT0 fires, loop()
-    drives D0 high, and the LED item is lit in the same frame whose snapshot shows D0 high."""
+    drives D4 high, and the LED item is lit in the same frame whose snapshot shows D4 high."""
     window.open_example(example(window, "int0_button"))
     wait_firmware(qtbot, window, "int0_change.hex")
     qtbot.wait(100)
@@ -63,8 +63,8 @@ def test_int0_button_press_lights_the_led_in_the_frame_that_shows_the_pin_high(q
 
     def lit():
         snap = window._last_snapshot
-        seen.append((snap.pins["D0"].level, window.board.led_brightness("led_rise")))
-        return snap.pins["D0"].level == HIGH
+        seen.append((snap.pins["D4"].level, window.board.led_brightness("led_rise")))
+        return snap.pins["D4"].level == HIGH
 
     qtbot.waitUntil(lit, timeout=5000)
     window.refresh()  # the frame after the ISR and loop() ran
@@ -73,7 +73,7 @@ def test_int0_button_press_lights_the_led_in_the_frame_that_shows_the_pin_high(q
     entries = window.worker.sim.interrupt_entries("INT0")
     assert len(entries) >= 1
     window.board.release_part("button1")
-    qtbot.waitUntil(lambda: window._last_snapshot.pins["D1"].level == HIGH, timeout=5000)
+    qtbot.waitUntil(lambda: window._last_snapshot.pins["D5"].level == HIGH, timeout=5000)
     assert window.board.led_brightness("led_fall") > 0.5
 
 

@@ -263,6 +263,22 @@ _RECORD_NAMES = {
 _RECORD_DATA_LENGTH = {1: 0, 2: 2, 3: 4, 4: 2, 5: 4}
 
 
+def _not_ascii(data: bytes, line: bytes, byte: int, column: int) -> str:
+    """Why a line with a byte outside plain ASCII is refused: UTF-8 text (a README, a sketch)
+    is named as text, with the character; anything else is binary data."""
+    binary = f"not an Intel HEX file (binary data: byte 0x{byte:02X} at column {column})"
+    try:
+        data.decode("utf-8")
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return binary
+    at = len(line[: column - 1].decode("utf-8"))
+    char = text[at]
+    if not char.isprintable():
+        return binary
+    return f"not an Intel HEX file (UTF-8 text: {char!r} (U+{ord(char):04X}) at column {at + 1})"
+
+
 def _check_is_text(data: bytes, name: str) -> list[bytes]:
     """Split into lines, refusing data that is not plain ASCII text."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -277,26 +293,8 @@ def _check_is_text(data: bytes, name: str) -> list[bytes]:
     for number, line in enumerate(lines, 1):
         for column, byte in enumerate(line, 1):
             if byte not in _ALLOWED_TEXT:
-                if byte >= 0x80 and _is_utf8_text(data):
-                    raise FirmwareError(
-                        name,
-                        "not an Intel HEX or ELF file (this is UTF-8 text, not firmware)",
-                        f"line {number}",
-                    )
-                raise FirmwareError(
-                    name,
-                    f"not an Intel HEX file (binary data: byte 0x{byte:02X} at column {column})",
-                    f"line {number}",
-                )
+                raise FirmwareError(name, _not_ascii(data, line, byte, column), f"line {number}")
     return lines
-
-
-def _is_utf8_text(data: bytes) -> bool:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return all(c.isprintable() or c in "\t\r\n\f" for c in text)
 
 
 def _decode_record(text: str, name: str, where: str) -> tuple[int, int, int, bytes]:

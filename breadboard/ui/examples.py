@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .presets import Preset, PresetError
 from .resources import resource_path
 
 
@@ -19,6 +21,8 @@ class Example:
     source: Path
     circuit: Path
     menu: str = ""  # a submenu of File > Examples ("MicroPython"), or the menu itself
+    #: What the scope and serial monitor show when it opens (index.json's "preset").
+    preset: Preset = field(default_factory=Preset)
 
 
 def examples_dir() -> Path:
@@ -37,6 +41,11 @@ def load_examples() -> list[Example]:
         d = folder / name
         fw = info.get("firmware", name)
         script = fw.endswith(".py")  # a MicroPython script is its own source
+        try:
+            preset = Preset.from_dict(info.get("preset"))
+        except PresetError as e:  # a bad preset is a bug in index.json: say where, open anyway
+            print(f"breadboard: {folder / 'index.json'}: example {name!r}: {e}", file=sys.stderr)
+            preset = Preset()
         ex = Example(
             name=name,
             title=info.get("title", name),
@@ -46,6 +55,7 @@ def load_examples() -> list[Example]:
             source=d / fw if script else d / f"{fw}.ino",
             circuit=d / "circuit.json",
             menu=info.get("menu", ""),
+            preset=preset,
         )
         if ex.firmware.exists() and ex.circuit.exists():
             out.append(ex)

@@ -9,29 +9,33 @@ from __future__ import annotations
 
 import copy
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QFileDialog,
+    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QTreeView,
     QWidget,
 )
 
 from .. import __version__
 from ..build import is_sketch_path
-from ..circuit import Circuit, CircuitError
+from ..circuit import Circuit, CircuitError, Led
 from ..sim import commands as cmd
 from ..sim.worker import SimulationWorker, Snapshot
 from .board import BoardView
 from .build_panel import BuildPanel
-from .examples import Example, compare_pair, load_examples
+from .examples import Example, compare_pair, examples_dir, load_examples
 from .parts_panel import PartsPanel
+from .presets import DEFAULT, Preset, apply_serial
 from .resources import resource_path
 from .scope import ScopeDock
 from .serial_monitor import SerialMonitor
@@ -70,6 +74,48 @@ SHORTCUTS = """<table cellpadding=3>
 </table>"""
 
 
+def default_circuit() -> Circuit:
+    """The breadboard for a firmware that comes without a circuit: an LED (with its 220 Ohm
+    resistor) on D13, the pin of the Uno's L LED, the pin nearly every first sketch drives."""
+    circuit = Circuit(title="Default: an LED on D13")
+    circuit.add(Led(id="led13", label="D13", x=6, y=2, pin="D13", color="red"))
+    return circuit
+
+
+def preset_for_circuit(circuit: Circuit) -> Preset:
+    """A firmware's own scope: lanes for the digital pins its circuit uses (D13 if none), on a
+    slow rolling chart, so a sketch's activity shows without choosing anything."""
+    pins: list[str] = []
+    for part in circuit.parts:
+        for pin in part.pins():
+            if pin.startswith("D") and pin not in pins:
+                pins.append(pin)
+    pins = pins[:6] or ["D13"]
+    scope = replace(DEFAULT.scope, channels=tuple(pins), trigger_pin=pins[0])
+    return replace(DEFAULT, scope=scope)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when its text does not fit (never overlaps)."""
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt API
+        hint = super().minimumSizeHint()
+        hint.setWidth(40)
+        return hint
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+
+    def shown_text(self) -> str:
+        """The text as drawn (elided to the label's width)."""
+        width = self.contentsRect().width()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+
+
 class MainWindow(QMainWindow):
     """breadboard's main window."""
 
@@ -82,6 +128,8 @@ class MainWindow(QMainWindow):
         self.circuit = Circuit(title="Untitled")
         self.circuit_path: Path | None = None
         self.circuit_dirty = False
+        self._example_circuit = False  # the breadboard shows an example's own circuit
+        self.preset = DEFAULT
         self.worker = worker or SimulationWorker(copy.deepcopy(self.circuit))
         self._last_error_serial = 0
         self._last_snapshot = Snapshot()
@@ -275,23 +323,74 @@ class MainWindow(QMainWindow):
         self.time_label = QLabel("t = 0 s")
         self.rtf_label = QLabel("")
         self.state_label = QLabel("no firmware: File ▸ Open firmware or Examples")
+        # The open example's description, cut to the room left (all of it in the tooltip):
+        # each label keeps its own place, so nothing is drawn over anything else.
+        self.example_label = ElidedLabel("")
+        self.example_label.setStyleSheet("color: palette(mid); padding-left: 12px;")
         sb = self.statusBar()
-        sb.addWidget(self.state_label, 1)
+        sb.addWidget(self.state_label)
+        sb.addWidget(self.example_label, 1)
         sb.addPermanentWidget(self.time_label)
         sb.addPermanentWidget(self.rtf_label)
 
     # ---- firmware ---------------------------------------------------------------------------
+    def start_dir(self, key: str = "last_dir") -> str:
+        """Where an Open dialog starts: the folder last opened from (a user's own file, never
+        the bundled examples), else the home folder."""
+        last = self.settings.value(key, "")
+        return str(last) if last and os.path.isdir(str(last)) else str(Path.home())
+
+    def file_dialog(self, title: str, start: str, filters: str) -> QFileDialog:
+        """An Open dialog whose detail columns (size, type, date) fit their text."""
+        dialog = QFileDialog(self, title, start, filters)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setViewMode(QFileDialog.ViewMode.Detail)
+        dialog.resize(960, 560)
+        for view in dialog.findChildren(QTreeView):  # Qt's own dialog (no native one here)
+            header = view.header()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            for col in range(1, header.count()):
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        return dialog
+
+    def _ask_open(self, title: str, key: str, filters: str) -> str:
+        self.last_dialog = dialog = self.file_dialog(title, self.start_dir(key), filters)
+        if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return ""
+        return dialog.selectedFiles()[0]
+
     def open_firmware_dialog(self) -> None:
-        start = self.settings.value("last_dir", str(Path.home()))
-        path, _ = QFileDialog.getOpenFileName(self, "Open firmware", start, FIRMWARE_FILTER)
+        path = self._ask_open("Open firmware", "last_dir", FIRMWARE_FILTER)
         if path:
             self.open_firmware(path)
 
-    def open_firmware(self, path: str | os.PathLike) -> None:
-        """Load a firmware file in the worker (a bad one keeps the current firmware running),
-        or build a sketch (.ino or sketch folder) and load it (see ``BuildPanel``)."""
+    def open_firmware(self, path: str | os.PathLike, remember_dir: bool = True) -> None:
+        """Open a firmware file the user chose (File > Open, Open Recent, a dropped file, the
+        command line): the scope starts afresh with lanes for the circuit's pins, and when the
+        breadboard holds an example's circuit (or nothing), it gets the default circuit, an LED
+        on D13, so a new firmware never runs among another example's parts."""
+        if self._example_circuit or not self.circuit.parts:
+            self.set_circuit(default_circuit(), None)
+            self.statusBar().showMessage(
+                "The default circuit: an LED on D13 (LED_BUILTIN). Add parts in the Parts tab.",
+                8000,
+            )
+        self.example_label.setText("")
+        self.example_label.setToolTip("")
+        self._example = None
+        self.view_sketch_action.setEnabled(False)
+        self.load_firmware(path, remember_dir)
+        self.apply_preset(preset_for_circuit(self.circuit))
+
+    def load_firmware(self, path: str | os.PathLike, remember_dir: bool = True) -> None:
+        """Load a firmware or MicroPython script in the worker (a bad one keeps the current one
+        running), or build a sketch (.ino or sketch folder) and load it (see ``BuildPanel``);
+        its folder becomes where File > Open starts (not for the bundled examples)."""
         path = str(path)
-        self.settings.setValue("last_dir", str(Path(path).parent))
+        folder = Path(path).resolve().parent
+        if remember_dir and not folder.is_relative_to(examples_dir().resolve()):
+            self.settings.setValue("last_dir", str(folder))
         if is_sketch_path(path):
             self.build_dock.show()
             if self.build_panel.build(path):
@@ -325,7 +424,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 f"{Path(self._firmware_path).name} changed: reloaded", 4000
             )
-            self.open_firmware(self._firmware_path)
+            self.load_firmware(self._firmware_path, remember_dir=False)
             if self._firmware_path not in self.watcher.files():
                 self.watcher.addPath(self._firmware_path)
 
@@ -367,10 +466,23 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Example", str(e))
             return
         self.set_circuit(circuit, None)
-        self.open_firmware(example.firmware)
+        self._example_circuit = True
         self._example = example
         self.view_sketch_action.setEnabled(example.source.exists())
-        self.statusBar().showMessage(example.description, 10000)
+        self.load_firmware(example.firmware, remember_dir=False)
+        self.apply_preset(example.preset)
+        # what to do and see (the preset's note), else what the example is; all in the tooltip
+        self.example_label.setText(example.preset.scope.note or example.description)
+        self.example_label.setToolTip(
+            f"{example.description}\n\n{example.preset.scope.note}".strip()
+        )
+
+    def apply_preset(self, preset: Preset) -> None:
+        """Show what this firmware is about: the scope's lanes, timebase and trigger, the
+        serial monitor's rate (presets.py; the examples carry theirs in index.json)."""
+        self.preset = preset
+        preset.scope.apply(self.scope_dock.scope)
+        apply_serial(preset.serial, self.serial, self.serial_dock)
 
     def show_preferences(self) -> None:
         from .preferences import PreferencesDialog
@@ -399,6 +511,7 @@ class MainWindow(QMainWindow):
 
     # ---- circuits ---------------------------------------------------------------------------
     def set_circuit(self, circuit: Circuit, path: Path | None) -> None:
+        self._example_circuit = False
         self.circuit = circuit
         self.circuit_path = path
         self.circuit_dirty = False
@@ -408,12 +521,12 @@ class MainWindow(QMainWindow):
 
     def _circuit_edited(self) -> None:
         self.circuit_dirty = True
+        self._example_circuit = False  # now the user's own
         self.board.set_circuit(self.circuit)
         self.worker.post(cmd.SetCircuit(copy.deepcopy(self.circuit)))
 
     def open_circuit_dialog(self) -> None:
-        start = self.settings.value("last_circuit_dir", str(Path.home()))
-        path, _ = QFileDialog.getOpenFileName(self, "Open circuit", start, CIRCUIT_FILTER)
+        path = self._ask_open("Open circuit", "last_circuit_dir", CIRCUIT_FILTER)
         if path:
             self.open_circuit(path)
 
@@ -429,7 +542,8 @@ class MainWindow(QMainWindow):
         if circuit.firmware:
             fw = Path(path).parent / circuit.firmware
             if fw.exists():
-                self.open_firmware(fw)
+                self.load_firmware(fw)
+        self.apply_preset(preset_for_circuit(circuit))
         return True
 
     def save_circuit(self) -> bool:
@@ -590,6 +704,13 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.settings.setValue("geometry", self.saveGeometry())
+        compare = getattr(self, "_compare", None)
+        if compare is not None:
+            try:
+                compare.close()  # Quit ends the process: no window of ours stays open
+            except RuntimeError:  # already closed and deleted (WA_DeleteOnClose)
+                pass
+            self._compare = None
         self.timer.stop()
         self.worker.stop()
         self.worker.join(timeout=2)

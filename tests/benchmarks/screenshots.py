@@ -2,7 +2,9 @@
 
     xvfb-run -s "-screen 0 1600x1000x24" python tests/benchmarks/screenshots.py
 
-Writes resources/screenshots/{app,compare,irq_lane}.png from the X screen (QScreen.grabWindow).
+Writes resources/screenshots/{app,compare,irq_lane}.png from the X screen (QScreen.grabWindow),
+and resources/screenshots/examples/NAME.png: each example 2.5 s after it opens, untouched (its
+preset from resources/examples/index.json on screen). ``--examples`` takes only those.
 With the argument ``micropython`` it writes only micropython.png: the lesson's MicroPython
 button script, the button pressed, "Button pressed!" on the console, the handler on the scope.
 """
@@ -102,10 +104,33 @@ def micropython_shot(app: QApplication, w) -> None:
     scope.set_running(False) if hasattr(scope, "set_running") else scope._set_running(False)
     wait(app, 500)
     grab(app, w, "micropython.png")
+
+
+def examples() -> None:
+    """Each example as a new user first sees it: opened from the menu, nothing clicked."""
+    from breadboard.sim import warm_up
+    from breadboard.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    warm_up()
+    folder = OUT / "examples"
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = QSettings(str(OUT / ".settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(settings=settings)
+    w.move(0, 0)
+    w.resize(1560, 960)
+    w.show()
+    for ex in w.examples:
+        w.open_example(ex)
+        wait(app, 2500)
+        grab(app, w, f"examples/{ex.name}.png")
     w.circuit_dirty = False
     w.close()
     (OUT / ".settings.ini").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
-    main()
+    if "--examples" not in sys.argv:
+        main()
+    if sys.argv[1:] != ["micropython"]:
+        examples()

@@ -235,10 +235,14 @@ class Capture:
             self.last_accepted = int(cand[-1])
         return cand
 
-    def acquire(self, pin: str | None, edge: str, holdoff: int, post: int) -> np.ndarray:
+    def acquire(
+        self, pin: str | None, edge: str, holdoff: int, post: int, single: bool = False
+    ) -> np.ndarray:
         """The triggers whose sweeps (``post`` cycles after the trigger) the new data
         completed, oldest first; the newest becomes ``display_trigger``. ``pin`` None: the
-        trigger channel is not a digital pin, nothing triggers."""
+        trigger channel is not a digital pin, nothing triggers. ``single`` (single shot):
+        only the first sweep after arming counts and is shown (a bounce train's first edge),
+        not the last one the same frame completed."""
         cand = self.scan(pin, edge, holdoff) if pin is not None else np.zeros(0, dtype=np.int64)
         if len(cand):
             self.pending = np.concatenate([self.pending, cand])[-MAX_PENDING:]
@@ -247,6 +251,8 @@ class Capture:
         done = self.pending + post <= self.end
         complete = self.pending[done]
         self.pending = self.pending[~done]
+        if len(complete) and single:
+            complete = complete[:1]
         if len(complete):
             self.display_trigger = int(complete[-1])
             self.sweeps += len(complete)
@@ -270,10 +276,13 @@ class Capture:
         return None, "waiting"
 
     # -- measuring --
-    def measure(self, pin: str, f_cpu: int) -> msr.Measurements:
-        """Measurements of ``pin``'s newest ``MEASURE_MAX_ROWS`` changes."""
+    def measure(self, pin: str, f_cpu: int, since: int = 0) -> msr.Measurements:
+        """Measurements of ``pin``'s newest ``MEASURE_MAX_ROWS`` changes (those from cycle
+        ``since`` on)."""
         s = self.series(pin)
         n0 = max(0, s.n - MEASURE_MAX_ROWS)
+        if since:
+            n0 = max(n0, int(np.searchsorted(s.cycles[: s.n], since)))
         initial = s.base if n0 == 0 else int(s.values[n0 - 1])
         rows = np.stack([s.cycles[n0 : s.n], s.values[n0 : s.n]], axis=1)
         return msr.measure(rows, f_cpu, initial=initial)
@@ -289,6 +298,8 @@ class Captures:
         self.history_seconds = history_seconds
         self.max_rows = max_rows
         self.sources: dict[str, Capture] = {"": Capture("")}
+        #: cycle: measurements skip the edges before it (a start-up transient); 0: all
+        self.measure_from = 0
 
     def source(self, label: str) -> Capture:
         """The capture of simulation ``label`` (created empty when new)."""
@@ -335,7 +346,7 @@ class Captures:
         src, pin, kind = self.resolve(channel)
         if kind != "digital":
             raise ValueError(f"{channel} is not a digital channel")
-        return src.measure(pin, self.f_cpu)
+        return src.measure(pin, self.f_cpu, self.measure_from)
 
     def durations(self, channel: str, quantity: str = "period") -> np.ndarray:
         """Durations in cycles over the capture: "period", "half period", "+width", "-width"."""

@@ -239,10 +239,12 @@ class ResistorItem(QGraphicsItem):
 class OnboardLedItem(QGraphicsItem):
     """The glow of one of the Uno's SMD LEDs (L, TX, RX, ON), over the SVG's unlit LED."""
 
-    def __init__(self, rect: QRectF, color: QColor, name: str) -> None:
+    def __init__(self, rect: QRectF, color: QColor, name: str, unlit: QColor | None = None) -> None:
         super().__init__()
         self.rect = QRectF(rect)
         self.color = color
+        #: the body's colour while off (None: the SVG's own); L's differs from TX/RX's
+        self.unlit = unlit
         self.brightness = 0.0
         self.setZValue(1)
         self.setToolTip(name)
@@ -253,6 +255,11 @@ class OnboardLedItem(QGraphicsItem):
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         b = self.brightness
         if b <= 0.001:
+            if self.unlit is not None:
+                p.setRenderHint(QPainter.RenderHint.Antialiasing)
+                p.setPen(QPen(QColor(self.color).darker(220), 4))
+                p.setBrush(self.unlit)
+                p.drawRoundedRect(self.rect, 6, 6)
             return
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setPen(Qt.PenStyle.NoPen)

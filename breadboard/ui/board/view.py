@@ -123,7 +123,9 @@ class BoardView(QGraphicsView):
             "ON": "ON: a firmware is loaded",
         }
         for name, color in colors.items():
-            item = OnboardLedItem(self._svg_rect(f"led-{name}"), QColor(color), names[name])
+            # L off is a dark amber, its own: it must not read as TX/RX (blink's sign of life)
+            unlit = QColor("#7a5a1e") if name == "L" else None
+            item = OnboardLedItem(self._svg_rect(f"led-{name}"), QColor(color), names[name], unlit)
             scene.addItem(item)
             self._onboard[name] = item
         self._reset = ResetItem(self, self._svg_rect("reset"))

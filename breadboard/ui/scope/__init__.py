@@ -33,7 +33,7 @@ which needs no Qt.
 from ...sim.capture import ANALOG_PINS, DIGITAL_PINS, IRQ, decimate_steps
 from .display import TIMEBASES
 from .dock import ScopeDock
-from .style import DIM_TEXT, LANE_COLORS, TEXT, format_si
+from .style import ALARM, DIM_TEXT, LANE_COLORS, TEXT, format_si
 from .widget import ScopeWidget
 
 __all__ = [
@@ -48,4 +48,5 @@ __all__ = [
     "DIM_TEXT",
     "TEXT",
     "LANE_COLORS",
+    "ALARM",
 ]

@@ -11,7 +11,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...sim import measure as msr
 from ...sim.capture import DURATIONS
-from .style import BACKGROUND, DIM_TEXT, GRID, TEXT, format_si
+from .style import ALARM, BACKGROUND, DIM_TEXT, GRID, TEXT, format_si
 
 
 def dim_label(text: str) -> QtWidgets.QLabel:
@@ -19,6 +19,17 @@ def dim_label(text: str) -> QtWidgets.QLabel:
     lab = QtWidgets.QLabel(text)
     lab.setProperty("role", "dim")
     return lab
+
+
+def _limit(
+    expect: dict[str, dict[str, float]] | None, channel: str, quantity: str, column: int
+) -> float | None:
+    """The limit the example sets on this cell (std: column 5, p2p: 6), or None."""
+    stat = {5: "std", 6: "p2p"}.get(column)
+    if not expect or stat is None or quantity not in ("period", "+width", "-width"):
+        return None
+    limits = expect.get(channel) or expect.get(channel.split(" ")[-1]) or {}
+    return limits.get(stat if quantity == "period" else f"{quantity} {stat}")
 
 
 class MeasurementTable(QtWidgets.QTableWidget):
@@ -39,9 +50,16 @@ class MeasurementTable(QtWidgets.QTableWidget):
         hh.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
 
-    def show_rows(self, rows: list[tuple[str, str, str, msr.Stats]], fit: bool) -> None:
+    def show_rows(
+        self,
+        rows: list[tuple[str, str, str, msr.Stats]],
+        fit: bool,
+        expect: dict[str, dict[str, float]] | None = None,
+    ) -> None:
         """Show ``rows`` of (channel id, its colour, quantity, stats); ``fit`` sizes the
-        columns to their contents (they are also sized when the row count changes)."""
+        columns to their contents (they are also sized when the row count changes, and when
+        a value no longer fits). ``expect``: per channel id or pin, the spread the example
+        expects ("std", "p2p", "+width p2p" ...; seconds): a value beyond it is alarm red."""
         resize = self.rowCount() != len(rows)
         if resize:
             self.setRowCount(len(rows))
@@ -58,8 +76,9 @@ class MeasurementTable(QtWidgets.QTableWidget):
             for c, text in enumerate(cells):
                 item = self.item(r, c)
                 color = lane_color if c == 0 else (TEXT if c >= 2 else DIM_TEXT)
-                if c == 6 and q in ("period", "+width", "-width"):
-                    color = "#fca5a5"  # the jitter column
+                limit = _limit(expect, cid, q, c)
+                if limit is not None and math.isfinite(values[c - 2]) and values[c - 2] > limit:
+                    color = ALARM  # beyond what this example expects: the only red here
                 if item is None:
                     item = QtWidgets.QTableWidgetItem()
                     item.setTextAlignment(right if c >= 2 else left)
@@ -69,8 +88,19 @@ class MeasurementTable(QtWidgets.QTableWidget):
                 if item.data(QtCore.Qt.ItemDataRole.UserRole) != color:
                     item.setData(QtCore.Qt.ItemDataRole.UserRole, color)
                     item.setForeground(QtGui.QBrush(QtGui.QColor(color)))
-        if resize or fit:
+        if resize or fit or self._cut_cells():
             self.resizeColumnsToContents()
+
+    def _cut_cells(self) -> bool:
+        """Whether some value no longer fits its column (then the columns are sized again)."""
+        fm = self.fontMetrics()
+        for c in range(2, self.columnCount()):
+            width = self.columnWidth(c) - 12
+            for r in range(self.rowCount()):
+                item = self.item(r, c)
+                if item is not None and fm.horizontalAdvance(item.text()) > width:
+                    return True
+        return False
 
     def texts(self) -> list[list[str]]:
         """The cells' texts, row by row."""
@@ -176,7 +206,17 @@ class HistogramPanel(QtWidgets.QWidget):
         for item in self._items:
             self.plot.removeItem(item)
         self._items = []
-        if not data:
+        empty = not data
+        for side in ("left", "bottom"):  # no numbers on an empty plot (and no stale scale)
+            self.plot.getAxis(side).setTicks([[], []] if empty else None)
+        if empty:
+            note = pg.TextItem(f"no {quantity} measured yet", color=DIM_TEXT)
+            note.setAnchor((0.5, 0.5))
+            note.setPos(0.5, 0.5)
+            self.plot.addItem(note)
+            self._items.append(note)
+            self.plot.setXRange(0, 1, padding=0.0)
+            self.plot.setYRange(0, 1, padding=0.0)
             return
         bins = msr.histogram_bin_edges([d for _, _, d in data], f_cpu)
         top = 1

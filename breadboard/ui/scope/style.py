@@ -24,6 +24,7 @@ LANE_COLORS = (
 )
 REF_COLOR = "#e5e7eb"
 TRIGGER_COLOR = "#fb923c"
+ALARM = "#fca5a5"  # a value beyond what the example expects (set_expectations)
 VECTOR_COLORS: dict[int, str] = {
     1: "#f87171",
     2: "#fbbf24",

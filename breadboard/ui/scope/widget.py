@@ -81,6 +81,7 @@ class ScopeWidget(QtWidgets.QWidget):
         self._last_frame = time.perf_counter()
         self._status = "roll"
         self._measure_cache: dict[str, tuple[tuple, msr.Measurements]] = {}
+        self._expect: dict[str, dict[str, float]] = {}
         self._panel_tick = 0
         self._panel_height: int | None = None
         self._total_height: float | None = None  # set by the first layout
@@ -379,6 +380,20 @@ class ScopeWidget(QtWidgets.QWidget):
         """The class labels on the histogram panel ("5.12 ms ×97")."""
         return self._histogram.labels()
 
+    def set_expectations(self, expect: dict[str, dict[str, float]]) -> None:
+        """What the open example expects of its channels' spread, in seconds: {"D2": {"std":
+        2e-6, "p2p": 5e-6, "+width p2p": ..., "-width p2p": ...}}. A value beyond its limit is
+        drawn in alarm red; without a limit nothing is red."""
+        self._expect = {ch: dict(limits) for ch, limits in (expect or {}).items()}
+        self._update_panels(force=True)
+
+    def set_measure_from(self, seconds: float) -> None:
+        """Measure only edges from this simulated time on (0: all), e.g. after a start-up
+        transient the example explains."""
+        self.captures.measure_from = max(0, int(round(float(seconds) * self.f_cpu)))
+        self._measure_cache.clear()
+        self._update_panels(force=True)
+
     def measurement_table(self) -> list[list[str]]:
         """The measurement table's cells, row by row."""
         return self._table.texts()
@@ -573,11 +588,13 @@ class ScopeWidget(QtWidgets.QWidget):
     def _acquire(self, src: Capture) -> None:
         """Find the sweeps of ``src`` completed by the new data; show the newest, add them all
         (up to a per-frame cap) to the persistence image."""
+        single = self._mode == "single"
         complete = src.acquire(
             self.captures.trigger_pin(self._trigger),
             self._edge,
             int(self._holdoff * self.f_cpu),
             int(self._window()[1] * self.f_cpu),
+            single=single,
         )
         if len(complete) == 0:
             return
@@ -586,7 +603,8 @@ class ScopeWidget(QtWidgets.QWidget):
             self.phosphor.add_sweeps(
                 self._lanes, src, complete[-MAX_SWEEPS_PER_FRAME:], self._window(), self.f_cpu
             )
-        if self._mode == "single":
+        if single:
+            self._render()  # show the caught sweep, then freeze on it
             self._set_running(False)
             self._sync_controls()
 
@@ -857,7 +875,7 @@ class ScopeWidget(QtWidgets.QWidget):
                     else ""
                 )
                 lane.readout.setText(text)
-        self._table.show_rows(rows, fit=self._panel_tick < 8)
+        self._table.show_rows(rows, fit=self._panel_tick < 8, expect=self._expect)
 
     def _update_histogram(self) -> None:
         quantity = self._histogram.quantity()

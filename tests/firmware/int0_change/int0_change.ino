@@ -5,17 +5,17 @@
  *   D2  input, INT0. pinMode(2, INPUT): NO internal pull-up; the circuit
  *       has a push button to 5 V with an external pull-down resistor, so
  *       the pin idles LOW and reads HIGH while the button is pressed.
- *   D0  output, "rising" LED: on after a rising edge on D2 (D1 off)
- *   D1  output, "falling" LED: on after a falling edge on D2 (D0 off)
+ *   D4  output, "rising" LED: on after a rising edge on D2 (D5 off)
+ *   D5  output, "falling" LED: on after a falling edge on D2 (D4 off)
  *
  * The ISR get_edge() reads D2 to tell the edge direction and stores it in a
  * volatile flag: 1 = rising, 2 = falling. loop() shows the last edge on the
- * LEDs. D0/D1 are also the UART pins; this sketch does not use Serial.
+ * LEDs. (D0/D1, the UART pins, stay free for the serial monitor.)
  */
 
 const byte BUTTON_PIN = 2;
-const byte LED_RISING = 0;
-const byte LED_FALLING = 1;
+const byte LED_RISING = 4;
+const byte LED_FALLING = 5;
 
 volatile byte edge = 0;   // 0 = no edge yet, 1 = rising, 2 = falling
 
