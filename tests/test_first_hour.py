@@ -241,3 +241,17 @@ def test_the_l_led_off_does_not_look_like_tx_and_rx(window):
     onboard = window.board._onboard
     assert onboard["L"].unlit is not None
     assert onboard["TX"].unlit is None and onboard["RX"].unlit is None
+
+
+def test_the_micropython_button_example_shows_the_press_on_a0_and_its_handler(qtbot, window):
+    """The MicroPython lesson: A0 read as a digital pin falls on the press and the handler
+    runs (the IRQ lane, named after the handler), as the preset's note promises."""
+    _, scope = open_example(qtbot, window, "micropython/button")
+    assert scope.channels() == ["A0 dig", "IRQ"]
+    assert scope.trigger()[:3] == ("A0 dig", "falling", "normal")
+    start = window.worker.snapshot.seconds  # let the script set up its pull-up and IRQ first
+    qtbot.waitUntil(lambda: window.worker.snapshot.seconds > start + 0.3, timeout=5000)
+    window.board.press_part("button1")
+    wait_drawn(qtbot, scope, "A0 dig", 2)
+    wait_drawn(qtbot, scope, "IRQ", 0)
+    window.board.release_part("button1")

@@ -144,6 +144,13 @@ def test_default_channel_and_add_remove(scope):
         scope.remove_channel("D13")
 
 
+def test_a_digital_channel_id_of_an_analog_pin_adds_a_digital_lane(scope):
+    """Presets name channels by id: "A0 dig" is A0 read as a digital pin, not the analog lane."""
+    assert scope.add_channel("A0 dig") == "A0 dig"
+    assert scope.add_channel("A1") == "A1"
+    assert "A0 dig" in scope.channels() and "A0" not in scope.channels()
+
+
 def test_dock_wraps_the_widget(qtbot):
     main = QtWidgets.QMainWindow()
     qtbot.addWidget(main)

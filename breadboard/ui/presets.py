@@ -116,10 +116,8 @@ class ScopePreset:
         scope.set_trigger(self.trigger_pin, self.edge, self.mode, holdoff=0.0)
         if self.mode != "single":
             scope.run()  # a stopped scope acquires again (single-shot arms itself)
-        if hasattr(scope, "set_expectations"):
-            scope.set_expectations(self.expect)
-        if hasattr(scope, "set_measure_from"):
-            scope.set_measure_from(self.measure_from)
+        scope.set_expectations(self.expect)
+        scope.set_measure_from(self.measure_from)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ...sim import F_CPU
 from ...sim import measure as msr
 from ...sim.capture import (
+    DIGITAL_SUFFIX,
     EDGES,
     MODES,
     Capture,
@@ -134,7 +135,9 @@ class ScopeWidget(QtWidgets.QWidget):
     def add_channel(self, pin: str, source: str = "", kind: str = "auto") -> str:
         """Show ``pin`` ("D0".."D13", "A0".."A5", or "IRQ") of ``source`` as a lane; returns the
         channel id ("D2", or "<source> D2"). A0-A5 are analog lanes unless kind="digital"
-        (then the id is "A0 dig")."""
+        (then the id is "A0 dig"; a channel id "A0 dig" is taken as that too)."""
+        if kind == "auto" and str(pin).strip().upper().endswith(DIGITAL_SUFFIX.upper()):
+            kind = "digital"
         pin = canonical_pin(pin)
         if kind == "auto":
             kind = default_kind(pin)
