@@ -105,11 +105,11 @@ class ScopePreset:
 
     def apply(self, scope) -> None:  # a ScopeWidget (no Qt import here)
         """Put these lanes and settings on a ``ScopeWidget`` (its capture stays)."""
-        for ch in list(scope.channels()):
-            if ch not in self.channels:
+        if list(scope.channels()) != list(self.channels):  # these lanes, in this order
+            for ch in list(scope.channels()):
                 scope.remove_channel(ch)
-        for ch in self.channels:
-            scope.add_channel(ch)
+            for ch in self.channels:
+                scope.add_channel(ch)
         scope.set_timebase(self.timebase)
         scope.set_position(0.0)
         scope.set_persistence(self.persistence)
