@@ -198,13 +198,14 @@ SKETCHES=(
     watchdog_int watchdog_reset sleep_int0 adc_isr traffic_light bounce_counter
     twi_spi_probe delay_in_isr long_isr
 )
-ALL=("${ASM_FIRMWARE[@]}" cpu_bench cpu_bench_short "${SKETCHES[@]}")
+ALL=("${ASM_FIRMWARE[@]}" cpu_bench cpu_bench_short extint_diff "${SKETCHES[@]}")
 
 build_named() {
     case "$1" in
         toggle_loop)     build_asm toggle_loop ;;
         cpu_bench)       build_c cpu_bench cpu_bench/cpu_bench.c ;;
         cpu_bench_short) build_c cpu_bench_short cpu_bench/cpu_bench.c -DROUNDS=16 ;;
+        extint_diff)     build_c extint_diff extint_diff/extint_diff.c ;;
         *)
             if [ -f "$1/$1.ino" ]; then build_sketch "$1"
             else echo "build.sh: unknown firmware '$1'" >&2; exit 1; fi ;;
