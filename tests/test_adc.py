@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pytest
 from analog_prog import build, entries, flag_rises_at
+from conftest import firmware_path
 
 from breadboard.avr.regs import (
     ACSR,
@@ -537,11 +538,10 @@ def test_cli_analog_option_rejects_bad_input(firmware, capsys, bad):
 
 def test_applied_voltages_are_recorded_for_the_scope_analog_lanes():
     """Simulation.analog keeps each analog input's applied voltage with its cycle."""
-    from pathlib import Path
 
     from breadboard.sim import Simulation
 
-    sim = Simulation.open(Path(__file__).parent / "firmware" / "analog_read.hex")
+    sim = Simulation.open(firmware_path("analog_read"))
     sim.set_voltage("A0", 2.5)
     sim.set_voltage("A0", 1.25, at=40_000)
     sim.run_until(50_000)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import firmware_path
 
 from breadboard.build import (
     SYSTEM,
@@ -97,6 +98,38 @@ def test_the_core_is_compiled_once_and_a_second_build_is_fast(example_builds, to
     again = build_sketch(EXAMPLES[0], toolchain)
     assert again.ok and again.core_cached
     assert again.seconds <= 3.0
+
+
+def test_each_example_sketch_has_one_home():
+    """The examples' sources, .hex and .elf live only in resources/examples/EXAMPLE/; the test
+    corpus in tests/firmware holds test-only firmware (build.sh builds both)."""
+    for ino in EXAMPLES:
+        name = ino.stem
+        assert ino.with_suffix(".hex").is_file() and ino.with_suffix(".elf").is_file(), ino
+        assert not (FIRMWARE / name).exists(), f"{name} is also in tests/firmware"
+        assert not (FIRMWARE / f"{name}.hex").exists(), f"{name}.hex is also in tests/firmware"
+        assert firmware_path(name) == ino.with_suffix(".hex")
+
+
+@needs_toolchain
+def test_build_sh_rebuilds_an_example_in_its_own_folder_byte_for_byte(tmp_path):
+    """tests/firmware/build.sh NAME finds an example's sketch in resources/examples and writes
+    NAME.hex and NAME.elf beside it, identical to the committed ones (from another path too)."""
+    (tmp_path / "tests" / "firmware").mkdir(parents=True)
+    (tmp_path / "resources" / "examples").mkdir(parents=True)
+    script = tmp_path / "tests" / "firmware" / "build.sh"
+    script.write_bytes((FIRMWARE / "build.sh").read_bytes())
+    script.chmod(0o755)
+    ino = ROOT / "resources" / "examples" / "int0_button" / "int0_change.ino"
+    folder = tmp_path / "resources" / "examples" / "int0_button"
+    folder.mkdir()
+    (folder / ino.name).write_bytes(ino.read_bytes())
+    run = subprocess.run([str(script), "int0_change"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    for ext in ("hex", "elf"):
+        built = (folder / f"int0_change.{ext}").read_bytes()
+        assert built == ino.with_suffix(f".{ext}").read_bytes(), f"int0_change.{ext} differs"
+    assert not list((tmp_path / "tests" / "firmware").glob("int0_change*"))
 
 
 # ---- errors ---------------------------------------------------------------------------------

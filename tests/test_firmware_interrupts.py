@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
+from conftest import firmware_path
 
 from breadboard.sim import HIGH, LOW, Simulation
 
-FIRMWARE = Path(__file__).parent / "firmware"
 US = 16  # cycles per microsecond
 
 
 def sim_of(name: str) -> Simulation:
-    return Simulation.open(FIRMWARE / f"{name}.hex")
+    return Simulation.open(firmware_path(name))
 
 
 def test_int0_change_lights_d4_on_rising_then_d5_on_falling():

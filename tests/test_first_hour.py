@@ -62,6 +62,7 @@ def test_quit_with_the_compare_window_open_ends_the_process(tmp_path):
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from conftest import firmware_path  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
 
@@ -180,7 +181,7 @@ def test_blink_example_shows_d13_toggling(qtbot, window):
 
 def test_opening_a_firmware_file_resets_lanes_and_gives_the_default_circuit(qtbot, window):
     open_example(qtbot, window, "int0_button")
-    window.open_firmware(ROOT / "tests" / "firmware" / "blink.hex")
+    window.open_firmware(firmware_path("blink"))
     assert [p.pin for p in window.circuit.parts] == ["D13"]
     scope = window.scope_dock.scope
     assert scope.channels() == ["D13"] and scope.trigger()[2] == "roll"

@@ -9,6 +9,7 @@ import json
 import math
 from pathlib import Path
 
+from conftest import firmware_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ from breadboard.firmware import Firmware, FirmwareError, firmware_from_bytes
 from breadboard.sim import parse_time
 
 ROOT = Path(__file__).resolve().parents[1]
-HEX = (ROOT / "tests" / "firmware" / "blink.hex").read_bytes()
+HEX = firmware_path("blink").read_bytes()
 ELF = (ROOT / "tests" / "data" / "mcu" / "atmega328p.elf").read_bytes()
 CIRCUIT = json.loads((ROOT / "resources" / "examples" / "int0_button" / "circuit.json").read_text())
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))

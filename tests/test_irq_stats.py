@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import firmware_path
 
 from breadboard.sim.irqstats import DELAY_IN_ISR, LONG_ISR
 from breadboard.sim.registers import read_register, write_register
@@ -28,7 +29,7 @@ MAX_REMAINING = 4
 
 @pytest.fixture(scope="module")
 def ctc() -> Simulation:
-    sim = Simulation.open(FW / "ctc_100hz.elf")
+    sim = Simulation.open(firmware_path("ctc_100hz", "elf"))
     sim.run_for(16_000_000)
     return sim
 
@@ -118,7 +119,7 @@ def test_irq_stats_cover_the_whole_run_whatever_history_is_kept(ctc):
     (the CLI's ``history=0``) or a short window reports the same numbers as a full one."""
     full = ctc.irq_stats()
     for history in (0, 16_000):
-        sim = Simulation.open(FW / "ctc_100hz.elf", history=history)
+        sim = Simulation.open(firmware_path("ctc_100hz", "elf"), history=history)
         sim.run_for(16_000_000)
         assert len(sim.interrupts.rows) <= 1024 < len(ctc.interrupts.rows)  # a window
         assert sim.irq_stats().vectors == full.vectors
@@ -135,7 +136,7 @@ def test_irq_tally_keeps_a_bounded_number_of_warning_events():
 
 def test_editing_ocr2a_while_paused_changes_the_measured_frequency():
     """18.7.2: the CTC period is (OCR2A + 1) * N; a write takes effect as the program's."""
-    sim = Simulation.open(FW / "ctc_100hz.elf")
+    sim = Simulation.open(firmware_path("ctc_100hz", "elf"))
     sim.run_for(16_000_000 // 10)
     ocr = read_register(sim, "OCR2A")
     assert ocr == 77  # 100 Hz: (77 + 1) * 1024 = 79,872 cycles
@@ -147,8 +148,8 @@ def test_editing_ocr2a_while_paused_changes_the_measured_frequency():
 
 
 def test_peeking_tcnt_does_not_disturb_the_chip():
-    a = Simulation.open(FW / "ctc_100hz.elf")
-    b = Simulation.open(FW / "ctc_100hz.elf")
+    a = Simulation.open(firmware_path("ctc_100hz", "elf"))
+    b = Simulation.open(firmware_path("ctc_100hz", "elf"))
     for _ in range(50):
         a.run_for(1237)
         b.run_for(1237)
@@ -159,7 +160,7 @@ def test_peeking_tcnt_does_not_disturb_the_chip():
 
 
 def test_a_breakpoint_on_an_isr_stops_with_pc_at_the_vectors_handler_and_resumes():
-    sim = Simulation.open(FW / "ctc_100hz.elf")
+    sim = Simulation.open(firmware_path("ctc_100hz", "elf"))
     addr = sim.add_breakpoint("TIMER2_COMPA")
     assert sim.firmware.symbols[addr] == "__vector_7"
     assert sim.run_for(16_000_000) == BREAK
@@ -169,13 +170,13 @@ def test_a_breakpoint_on_an_isr_stops_with_pc_at_the_vectors_handler_and_resumes
     assert sim.cycle > first and sim.mcu.pc * 2 == addr
     sim.remove_breakpoint()
     sim.run_for(16_000)
-    plain = Simulation.open(FW / "ctc_100hz.elf")
+    plain = Simulation.open(firmware_path("ctc_100hz", "elf"))
     plain.run_until(sim.cycle)
     assert plain.interrupts.rows.tolist() == sim.interrupts.rows.tolist()
 
 
 def test_a_watchpoint_on_a_register_stops_after_the_write_with_old_and_new_value():
-    sim = Simulation.open(FW / "ctc_100hz.elf")
+    sim = Simulation.open(firmware_path("ctc_100hz", "elf"))
     sim.add_watch("OCR2A")
     assert sim.run_for(16_000_000) == BREAK
     stop = sim.stop_reason

@@ -6,14 +6,12 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from conftest import firmware_path  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
 from breadboard.ui.main_window import MainWindow  # noqa: E402
-
-FIRMWARE = Path(__file__).parent / "firmware"
 
 
 @pytest.fixture
@@ -63,7 +61,7 @@ def test_a_traceback_stops_the_board_and_the_app_goes_on(qtbot, window, tmp_path
     qtbot.waitUntil(lambda: "ZeroDivisionError" in window.serial.contents(), timeout=5000)
     assert 'File "bad.py", line 2, in <module>' in window.serial.contents()
     qtbot.waitUntil(lambda: window.worker.snapshot.status == "halted", timeout=5000)
-    window.open_firmware(FIRMWARE / "blink.hex")  # back to AVR firmware on the same worker
+    window.open_firmware(firmware_path("blink"))  # back to AVR firmware on the same worker
     qtbot.waitUntil(
         lambda: (
             window.worker.snapshot.status == "running"

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import firmware_path
 
 from breadboard.avr import Mcu, isa, timers
 from breadboard.avr.jit import door
@@ -731,7 +732,7 @@ SECOND = 16_000_000
 
 @pytest.fixture(scope="module")
 def ctc_100hz():
-    sim = Simulation.open(FIRMWARE / "ctc_100hz.hex")
+    sim = Simulation.open(firmware_path("ctc_100hz"))
     sim.run_until(SECOND)
     return sim
 
@@ -769,7 +770,7 @@ def test_millis_100hz():
     """millis_100hz over 2 s: D2 half periods are 4 or 5 Timer0 overflows (4096 / 5120 us,
     within a few us of polling), both occur, mean 99.6 +- 0.1 Hz; TIMER0_OVF every 16384
     cycles (overflow k at 16384 k)."""
-    sim = Simulation.open(FIRMWARE / "millis_100hz.hex")
+    sim = Simulation.open(firmware_path("millis_100hz"))
     sim.run_until(2 * SECOND)
     edges = sim.pin_trace("D2").edges()
     half = np.diff(edges) / 16
@@ -809,7 +810,7 @@ def test_analog_write_pwm_pins():
 
 def test_blink_delay_1000():
     """blink: delay(1000) phases last 1 s plus the core's own overhead (simavr: 8..12 us)."""
-    sim = Simulation.open(FIRMWARE / "blink.hex")
+    sim = Simulation.open(firmware_path("blink"))
     sim.run_until(5 * SECOND + SECOND // 10)
     phases = np.diff(sim.pin_trace("D13").edges()) / 16
     assert len(phases) >= 4

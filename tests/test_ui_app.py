@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from conftest import firmware_path  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
 from breadboard.circuit import Circuit, Led, Pushbutton  # noqa: E402
@@ -88,7 +89,7 @@ def test_serial_monitor_shows_the_serial_example_text(qtbot, window):
 def test_corrupt_hex_shows_the_error_and_the_previous_firmware_keeps_running(
     qtbot, window, tmp_path
 ):
-    window.open_firmware(FIRMWARE / "blink.hex")
+    window.open_firmware(firmware_path("blink"))
     wait_firmware(qtbot, window, "blink.hex")
     bad = tmp_path / "corrupt.hex"
     bad.write_text(":10000000FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF01\n:00000001FF\n")

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FIRMWARE = ROOT / "tests" / "firmware" / "ctc_100hz.hex"
+FIRMWARE = ROOT / "resources" / "examples" / "ctc_100hz" / "ctc_100hz.hex"
 
 
 def rss_mb(pid: int) -> float | None:

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Rebuild every firmware in tests/firmware from source.
+# Rebuild every firmware in tests/firmware, and the example sketches in resources/examples,
+# from source.
 #
 #   tests/firmware/build.sh            # rebuild everything
 #   tests/firmware/build.sh NAME ...   # rebuild only the named firmware
 #   KEEP_BUILD=1 tests/firmware/build.sh ...  # keep the temp build dir
 #
-# Outputs NAME.hex and NAME.elf next to the NAME/ source folders.
+# A sketch's source is tests/firmware/NAME/NAME.ino (test-only firmware) or
+# resources/examples/EXAMPLE/NAME.ino (the app's examples, kept only there). The output
+# folder is tests/firmware for the first (NAME.hex and NAME.elf next to the NAME/ source
+# folders) and the example's own folder for the second (beside NAME.ino and circuit.json).
 # Needs Debian's gcc-avr, binutils-avr, avr-libc and arduino-core-avr.
 # The output is deterministic: building twice (from any checkout path)
 # gives byte-identical .hex and .elf files.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+EXAMPLES_DIR="$ROOT/resources/examples"
 cd "$HERE"
 
 ARDUINO_AVR="${ARDUINO_AVR:-/usr/share/arduino/hardware/arduino/avr}"
@@ -37,7 +43,8 @@ fi
 
 # Keep the checkout path and the temporary build path out of the ELF files.
 # All compiler and linker steps run with the build dir as working directory.
-PREFIX_MAP=(-fdebug-prefix-map="$BUILD"=build -fdebug-prefix-map="$HERE"=.)
+PREFIX_MAP=(-fdebug-prefix-map="$BUILD"=build -fdebug-prefix-map="$HERE"=.
+            -fdebug-prefix-map="$EXAMPLES_DIR"=examples)
 
 # --------------------------------------------------------------------------
 # Arduino IDE 1.8.19 build for the Uno (platform.txt + boards.txt uno.*)
@@ -78,13 +85,14 @@ build_core() {
     CORE_BUILT=1
 }
 
-# Turn NAME/NAME.ino into NAME.ino.cpp the way the IDE does: #include
+# Turn NAME.ino into NAME.ino.cpp the way the IDE does: #include
 # <Arduino.h> first, then the sketch with prototypes for its functions
 # inserted just before the first function definition (#line directives
-# keep debug line numbers pointing into the .ino).
+# keep debug line numbers pointing into the .ino, named FILE: its path
+# relative to the output folder, so no checkout path ends up in the ELF).
 preprocess_ino() {
-    local ino="$1" out="$2"
-    awk -v file="$ino" '
+    local ino="$1" file="$2" out="$3"
+    awk -v file="$file" '
         function is_fundef(line,   first) {
             if (line !~ /^[A-Za-z_][A-Za-z0-9_:<>*& \t]*[ \t*&]+[A-Za-z_][A-Za-z0-9_]*[ \t]*\([^()]*\)[ \t]*\{?[ \t]*(\/\/.*)?$/) return 0
             first = line; sub(/[ \t(].*/, "", first)
@@ -108,20 +116,31 @@ preprocess_ino() {
                 }
                 print lines[i]
             }
-        }' "$HERE/$ino" > "$out"
+        }' "$ino" > "$out"
 }
 
-# build_sketch NAME: NAME/NAME.ino -> NAME.hex, NAME.elf
+# sketch_source NAME: the folder holding NAME.ino (tests/firmware/NAME or an example's folder)
+sketch_source() {
+    local ino
+    if [ -f "$HERE/$1/$1.ino" ]; then echo "$HERE/$1"; return 0; fi
+    for ino in "$EXAMPLES_DIR"/*/"$1.ino"; do
+        if [ -f "$ino" ]; then dirname "$ino"; return 0; fi
+    done
+    return 1
+}
+
+# build_sketch NAME SRC OUT: SRC/NAME.ino -> OUT/NAME.hex, OUT/NAME.elf
 build_sketch() {
-    local name="$1" dir="$BUILD/sketch-$1" libs=() lib src objs=()
+    local name="$1" src_dir="$2" out="$3" dir="$BUILD/sketch-$1" libs=() lib src objs=()
+    local ino="$src_dir/$name.ino"
     build_core
-    echo "  sketch   $name/$name.ino -> $name.hex $name.elf"
+    echo "  sketch   ${ino#"$ROOT/"} -> ${out#"$ROOT/"}/$name.hex .elf"
     mkdir -p "$dir"
-    preprocess_ino "$name/$name.ino" "$dir/$name.ino.cpp"
+    preprocess_ino "$ino" "${ino#"$out/"}" "$dir/$name.ino.cpp"
 
     # library discovery: only the libraries the sketch #includes
     for lib in EEPROM SPI Wire; do
-        if grep -Eq "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]$lib\.h[>\"]" "$name/$name.ino"; then
+        if grep -Eq "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]$lib\.h[>\"]" "$ino"; then
             libs+=("$lib")
         fi
     done
@@ -148,7 +167,7 @@ build_sketch() {
     # info; the generated code and the .hex are the same either way.
     (cd "$dir" && avr-gcc "${ARDUINO_LDFLAGS[@]}" "${PREFIX_MAP[@]}" -save-temps -o "$name.elf" \
         "${objs[@]}" "$BUILD/core/core.a" -L"$BUILD/core" -lm)
-    finish "$dir/$name.elf" "$name"
+    finish "$dir/$name.elf" "$name" "$out"
 }
 
 # --------------------------------------------------------------------------
@@ -165,7 +184,7 @@ build_asm() {
         "$HERE/$name/$name.S" -o "asm-$name/$name.o")
     # relative object path: it ends up in the ELF symbol table as a FILE symbol
     (cd "$BUILD" && avr-gcc -mmcu=$MCU -g -nostartfiles "asm-$name/$name.o" -o "$dir/$name.elf")
-    finish "$dir/$name.elf" "$name"
+    finish "$dir/$name.elf" "$name" "$HERE"
 }
 
 # build_c OUT SRC EXTRA_FLAGS...: avr-libc C program, -O2
@@ -176,14 +195,15 @@ build_c() {
     (cd "$BUILD" && avr-gcc -mmcu=$MCU -DF_CPU=16000000UL -c -O2 -g -std=gnu11 -Wall -Wextra "${PREFIX_MAP[@]}" \
         "$@" "$HERE/$src" -o "$dir/$out.o")
     (cd "$BUILD" && avr-gcc -mmcu=$MCU -O2 -g "$dir/$out.o" -o "$dir/$out.elf")
-    finish "$dir/$out.elf" "$out"
+    finish "$dir/$out.elf" "$out" "$HERE"
 }
 
+# finish ELF NAME OUT: OUT/NAME.elf and OUT/NAME.hex
 finish() {
-    local elf="$1" name="$2"
+    local elf="$1" name="$2" out="$3"
     avr-objcopy -O ihex -R .eeprom "$elf" "$BUILD/$name.hex"
-    install -m 644 "$elf" "$HERE/$name.elf"
-    install -m 644 "$BUILD/$name.hex" "$HERE/$name.hex"
+    install -m 644 "$elf" "$out/$name.elf"
+    install -m 644 "$BUILD/$name.hex" "$out/$name.hex"
 }
 
 # --------------------------------------------------------------------------
@@ -207,32 +227,18 @@ build_named() {
         cpu_bench_short) build_c cpu_bench_short cpu_bench/cpu_bench.c -DROUNDS=16 ;;
         extint_diff)     build_c extint_diff extint_diff/extint_diff.c ;;
         *)
-            if [ -f "$1/$1.ino" ]; then build_sketch "$1"
+            local src
+            if src="$(sketch_source "$1")"; then
+                if [ "$src" = "$HERE/$1" ]; then build_sketch "$1" "$src" "$HERE"
+                else build_sketch "$1" "$src" "$src"; fi
             else echo "build.sh: unknown firmware '$1'" >&2; exit 1; fi ;;
     esac
 }
 
-echo "Building firmware in $HERE (avr-gcc $(avr-gcc -dumpversion))"
+echo "Building firmware in $HERE and $EXAMPLES_DIR (avr-gcc $(avr-gcc -dumpversion))"
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${ALL[@]}"); fi
 for t in "${targets[@]}"; do
     build_named "$t"
 done
 echo "Done: ${#targets[@]} firmware."
 
-# The app's Examples menu ships some of these firmware with their sources and circuits
-# (resources/examples/NAME/): copy the freshly built files there.
-EXAMPLES=(
-    int0_button:int0_change millis_100hz:millis_100hz ctc_100hz:ctc_100hz
-    traffic_light:traffic_light adc_pot:analog_read bounce:bounce_counter blink:blink
-)
-RES="$HERE/../../resources/examples"
-for pair in "${EXAMPLES[@]}"; do
-    example="${pair%%:*}" fw="${pair##*:}"
-    for t in "${targets[@]}"; do
-        if [ "$t" = "$fw" ]; then
-            install -m 644 "$HERE/$fw.hex" "$RES/$example/$fw.hex"
-            install -m 644 "$HERE/$fw/$fw.ino" "$RES/$example/$fw.ino"
-            echo "  example $example <- $fw"
-        fi
-    done
-done
