@@ -56,6 +56,12 @@ from .regs import (
     GTCCR,
     ICR1H,
     ICR1L,
+    OCR0A,
+    OCR0B,
+    OCR1AL,
+    OCR1BL,
+    OCR2A,
+    OCR2B,
     OWN_TIMER0,
     OWNER,
     S_LEVELS,
@@ -68,9 +74,24 @@ from .regs import (
     S_TIMER2,
     T_LAST_ICF,
     T_LAST_TOV,
+    TCCR0A,
+    TCCR0B,
+    TCCR1A,
     TCCR1B,
     TCCR1C,
+    TCCR2A,
+    TCCR2B,
+    TCNT0,
     TCNT1H,
+    TCNT1L,
+    TCNT2,
+    TIFR0,
+    TIFR1,
+    TIFR2,
+    TIMSK0,
+    TIMSK1,
+    TIMSK2,
+    W1C_MASK,
 )
 
 # --- Offsets inside each timer's block (28-31 are regs.T_LAST_*) ---------------------------
@@ -100,14 +121,17 @@ G_STOP = S_TIMER0 + 21  # cycle the I/O clock stopped at (sleep), NEVER while it
 
 BLOCK = 32
 BASE = np.array([S_TIMER0, S_TIMER1, S_TIMER2], dtype=np.int64)
-TCCRA = np.array([0x44, 0x80, 0xB0], dtype=np.int64)
-TCCRB = np.array([0x45, 0x81, 0xB1], dtype=np.int64)
-TCNT = np.array([0x46, 0x84, 0xB2], dtype=np.int64)  # TCNT1L for Timer1
-OCRA = np.array([0x47, 0x88, 0xB3], dtype=np.int64)  # OCR1AL
-OCRB = np.array([0x48, 0x8A, 0xB4], dtype=np.int64)  # OCR1BL
-TIFR = np.array([0x35, 0x36, 0x37], dtype=np.int64)
-TIMSK = np.array([0x6E, 0x6F, 0x70], dtype=np.int64)
-TIMSK_MASK = np.array([0x07, 0x27, 0x07], dtype=np.int64)
+# Each timer's registers by timer number (the addresses are regs.py's; Timer1's 16-bit
+# registers by their low byte, the high byte at +1)
+TCCRA = np.array([TCCR0A, TCCR1A, TCCR2A], dtype=np.int64)
+TCCRB = np.array([TCCR0B, TCCR1B, TCCR2B], dtype=np.int64)
+TCNT = np.array([TCNT0, TCNT1L, TCNT2], dtype=np.int64)
+OCRA = np.array([OCR0A, OCR1AL, OCR2A], dtype=np.int64)
+OCRB = np.array([OCR0B, OCR1BL, OCR2B], dtype=np.int64)
+TIFR = np.array([TIFR0, TIFR1, TIFR2], dtype=np.int64)
+TIMSK = np.array([TIMSK0, TIMSK1, TIMSK2], dtype=np.int64)
+# TIMSKn's bits are TIFRn's: TOIE/OCIEA/OCIEB (+ ICIE1 on Timer1)
+TIMSK_MASK = np.array([W1C_MASK[TIFR0], W1C_MASK[TIFR1], W1C_MASK[TIFR2]], dtype=np.int64)
 MAXV = np.array([0xFF, 0xFFFF, 0xFF], dtype=np.int64)
 PSR = np.array([S_PSR10_BASE, S_PSR10_BASE, S_PSR2_BASE], dtype=np.int64)
 # Output compare pins (port 0=B, 2=D; bit): OC0A PD6, OC0B PD5, OC1A PB1, OC1B PB2, OC2A PB3,
