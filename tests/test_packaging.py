@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ast
 import configparser
+import json
 import os
 import shutil
 import stat
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -178,3 +180,68 @@ def test_resources_are_found_inside_a_bundle(monkeypatch, tmp_path):
     assert resources.resources_root() == ROOT / "resources"
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert resources.resource_path("icon.png") == tmp_path / "resources" / "icon.png"
+
+
+# ---- a non-editable install (pip install .) carries the resources ---------------------------
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """``pip wheel . --no-deps`` of a copy of this checkout's sources (an isolated build, as
+    ``pip install .`` does; the copy keeps build/ and *.egg-info out of the checkout)."""
+    out = tmp_path_factory.mktemp("wheel")
+    src = out / "src"
+    junk = shutil.ignore_patterns("__pycache__", "*.pyc", "build", "*.egg-info")
+    for name in ("breadboard", "resources"):
+        shutil.copytree(ROOT / name, src / name, ignore=junk)
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    run = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-q", "-w", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    if run.returncode and "satisfies the requirement setuptools" in run.stderr:
+        pytest.skip("no package index to fetch the build backend (setuptools) from")
+    assert run.returncode == 0, run.stderr[-3000:]
+    (whl,) = out.glob("breadboard-*.whl")
+    return whl
+
+
+def test_a_wheel_carries_the_examples_and_the_board_svg(wheel):
+    """pip install . (not -e) puts the package alone in site-packages: the top-level resources/
+    folder must travel inside it (setup.py maps it onto breadboard/resources)."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    res = "breadboard/resources/"
+    assert res + "uno.svg" in names and res + "icon.png" in names
+    assert res + "examples/index.json" in names
+    for ino in (ROOT / "resources" / "examples").glob("*/*.ino"):
+        folder = f"{res}examples/{ino.parent.name}/"
+        for name in (ino.name, ino.with_suffix(".hex").name, ino.with_suffix(".elf").name):
+            assert folder + name in names, folder + name
+        assert folder + "circuit.json" in names
+    for script in (ROOT / "resources" / "examples" / "micropython").glob("*/*.py"):
+        assert f"{res}examples/micropython/{script.parent.name}/{script.name}" in names
+    assert not [n for n in names if "screenshots" in n or n.endswith(".pyc")]
+
+
+def test_resources_are_found_in_an_installed_wheel(wheel, tmp_path):
+    """Unpacked as pip installs it, the package finds its own resources and every example."""
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = (
+        "import json, breadboard\n"
+        "from breadboard.ui.resources import resources_root\n"
+        "from breadboard.ui.examples import load_examples\n"
+        "print(json.dumps([breadboard.__file__, str(resources_root()),"
+        " [e.name for e in load_examples()]]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    package, root, examples = json.loads(run.stdout)
+    assert Path(package).parent == site / "breadboard"
+    assert Path(root) == site / "breadboard" / "resources"
+    index = json.loads((ROOT / "resources" / "examples" / "index.json").read_text())
+    assert examples == list(index["examples"])
