@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, QUrl  # noqa: E402
@@ -138,3 +139,41 @@ def test_preferences_show_the_toolchains_found_and_keep_the_choice(qtbot, window
     dialog.accept()
     assert toolchain_settings(window.settings).kind == SYSTEM
     assert window.settings.value("editor") == "gedit +{line} {file}"
+
+
+@needs_toolchain
+def test_changing_the_toolchain_in_preferences_makes_the_next_build_use_it(qtbot, window, tmp_path):
+    """The Preferences' toolchain is discovered again when the choice changed: the next build
+    (a save) uses the new one; a choice that is not there says so, and the board keeps the
+    last good firmware."""
+    from breadboard.ui.preferences import PreferencesDialog
+
+    ino = tmp_path / "led" / "led.ino"
+    ino.parent.mkdir()
+    ino.write_text(SKETCH % "HIGH")
+    window.open_firmware(ino)
+    qtbot.waitUntil(lambda: d13(window) == HIGH, timeout=20_000)
+    system = window.build_panel.result.toolchain
+    # another avr-gcc: a folder of the system's AVR tools, chosen in the Preferences
+    bin_dir = tmp_path / "avr-bin"
+    bin_dir.mkdir()
+    for tool in Path(system.tool("avr-gcc")).parent.glob("avr-*"):
+        (bin_dir / tool.name).symlink_to(tool)
+
+    def choose(folder: str) -> None:
+        dialog = PreferencesDialog(window.settings, window)
+        qtbot.addWidget(dialog)
+        dialog.bin_dir.setText(folder)
+        dialog.accept()
+
+    choose(str(bin_dir))
+    save(ino, SKETCH % "LOW")
+    qtbot.waitUntil(lambda: d13(window) == LOW and window.worker.snapshot.cycle > 0, timeout=30_000)
+    assert window.build_panel.result.toolchain.bin_dir == bin_dir != system.bin_dir
+    assert str(bin_dir) in window.build_panel.status.toolTip()
+    choose(str(tmp_path / "nowhere"))
+    save(ino, SKETCH % "HIGH")
+    qtbot.waitUntil(lambda: "Cannot build" in window.build_panel.status.text(), timeout=20_000)
+    assert "Preferences" in window.build_panel.status.text()
+    assert "nowhere" in window.build_panel.output.toPlainText()
+    assert d13(window) == LOW  # the last good firmware keeps running

@@ -45,6 +45,9 @@ class BuildPanel(QWidget):
         self.sketch_path: str | None = None
         self.result: BuildResult | None = None
         self.toolchain = None
+        #: The Preferences' toolchain choice ``toolchain`` was found with: a rebuild after the
+        #: user changed it discovers the toolchain again.
+        self.toolchain_choice = None
         self.building = False
         self._again = False
         self.status = QLabel("No sketch")
@@ -75,33 +78,57 @@ class BuildPanel(QWidget):
         except SketchError as e:
             QMessageBox.warning(self, "Open sketch", str(e))
             return False
-        from .preferences import toolchain_settings
-
-        try:
-            self.toolchain = find_toolchain(toolchain_settings(self.settings))
-        except ValueError as e:  # a toolchain chosen in the Preferences that is not there
-            QMessageBox.warning(self, "Toolchain", f"{e}\n\nSee Edit ▸ Preferences.")
-            return False
-        if self.toolchain is None:
-            QMessageBox.information(self, "No Arduino toolchain", install_hint())
+        problem = self._discover()
+        if problem is not None:
+            if self.toolchain is None and not problem:
+                QMessageBox.information(self, "No Arduino toolchain", install_hint())
+            else:
+                QMessageBox.warning(self, "Toolchain", problem)
             return False
         self.sketch_path = str(sketch.main)
         self._watch(sketch.watched_paths(), sketch.folder)
         self.rebuild()
         return True
 
+    def _discover(self) -> str | None:
+        """Find the toolchain of the Preferences' current choice: None when found, else what
+        is wrong ("" for no toolchain at all; ``toolchain`` is then None)."""
+        from .preferences import toolchain_settings
+
+        choice = toolchain_settings(self.settings)
+        self.toolchain_choice = choice
+        try:
+            self.toolchain = find_toolchain(choice)
+        except ValueError as e:  # a toolchain chosen in the Preferences that is not there
+            self.toolchain = None
+            return f"{e}\n\nSee Edit ▸ Preferences."
+        return None if self.toolchain is not None else ""
+
     def rebuild(self) -> None:
+        """Build the current sketch again (on save); with the toolchain found anew when the
+        Preferences' choice changed since the last build."""
         if self.sketch_path is None:
             return
         if self.building:
             self._again = True
             return
+        from .preferences import toolchain_settings
+
+        if self.toolchain is None or toolchain_settings(self.settings) != self.toolchain_choice:
+            problem = self._discover()
+            if problem is not None:
+                what = "the Preferences' toolchain is not usable" if problem else "no toolchain"
+                self.status.setText(f"Cannot build: {what} (Edit ▸ Preferences)")
+                self.output.setPlainText(problem or install_hint())
+                self.failed.emit(problem or "no toolchain")
+                return
         self.building = True
         self._text = ""
         self.output.clear()
         self.progress.setVisible(True)
         self.status.setText(f"Building {Path(self.sketch_path).name} …")
         path, toolchain = self.sketch_path, self.toolchain
+        self.status.setToolTip(f"Building with {toolchain.summary()}")
         relay = self._relay
 
         def work() -> None:
@@ -138,6 +165,7 @@ class BuildPanel(QWidget):
         if isinstance(result, BuildResult):
             self.result = result
             self.output.setHtml(self._render(result.output))
+            self.status.setToolTip(f"Built with {result.toolchain.summary()}")
             if result.ok:
                 self.status.setText(f"{result.sketch.main.name}: built in {result.seconds:.1f} s")
                 self.built.emit(str(result.elf or result.hex))

@@ -163,6 +163,8 @@ class MainWindow(QMainWindow):
         self.build_panel.built.connect(self._sketch_built)
         self.build_dock = self._dock("Build", "build", self.build_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.build_dock)
+        # under the scope, the window's whole width: compiler messages are long lines
+        self.splitDockWidget(self.scope_dock, self.build_dock, Qt.Orientation.Vertical)
         self.build_dock.hide()
         self._sketch_elf: str | None = None
 
@@ -392,7 +394,9 @@ class MainWindow(QMainWindow):
         if remember_dir and not folder.is_relative_to(examples_dir().resolve()):
             self.settings.setValue("last_dir", str(folder))
         if is_sketch_path(path):
-            self.build_dock.show()
+            if self.build_dock.isHidden():  # room for the compiler's messages and the summary
+                self.build_dock.show()
+                self.resizeDocks([self.build_dock], [240], Qt.Orientation.Vertical)
             if self.build_panel.build(path):
                 self._add_recent(str(self.build_panel.sketch_path))
             return

@@ -7,6 +7,9 @@ and resources/screenshots/examples/NAME.png: each example 2.5 s after it opens, 
 preset from resources/examples/index.json on screen). ``--examples`` takes only those.
 With the argument ``micropython`` it writes only micropython.png: the lesson's MicroPython
 button script, the button pressed, "Button pressed!" on the console, the handler on the scope.
+With the argument ``build_error`` it writes only build_error.png: a sketch with two mistakes
+opened after the blink example, its build failing, each error a link to its line, the board
+still running blink (needs the Debian toolchain: gcc-avr avr-libc arduino-core-avr).
 """
 
 from __future__ import annotations
@@ -55,6 +58,9 @@ def main() -> None:
     w.show()
     if sys.argv[1:] == ["micropython"]:
         micropython_shot(app, w)
+        return
+    if sys.argv[1:] == ["build_error"]:
+        build_error_shot(app, w)
         return
     w.open_example(next(e for e in w.examples if e.name == "int0_button"))
     wait(app, 1500)
@@ -106,6 +112,45 @@ def micropython_shot(app: QApplication, w) -> None:
     grab(app, w, "micropython.png")
 
 
+#: The sketch of build_error.png: a missing semicolon and a misspelt delay().
+BROKEN_SKETCH = """\
+// my_blink: the L LED on D13, 500 ms on, 500 ms off
+const int LED = 13;
+
+void setup() {
+  pinMode(LED, OUTPUT);
+}
+
+void loop() {
+  digitalWrite(LED, HIGH)
+  delay(500);
+  digitalWrite(LED, LOW);
+  dealy(500);
+}
+"""
+
+
+def build_error_shot(app: QApplication, w) -> None:
+    import tempfile
+
+    w.open_example(next(e for e in w.examples if e.name == "blink"))
+    wait(app, 1500)
+    ino = Path(tempfile.gettempdir()) / "sketchbook" / "my_blink" / "my_blink.ino"
+    ino.parent.mkdir(parents=True, exist_ok=True)
+    ino.write_text(BROKEN_SKETCH)
+    w.open_firmware(ino)
+    panel = w.build_panel
+    for _ in range(300):  # up to 30 s: the first build compiles the Arduino core
+        wait(app, 100)
+        if not panel.building and panel.result is not None:
+            break
+    wait(app, 1500)
+    grab(app, w, "build_error.png")
+    w.circuit_dirty = False
+    w.close()
+    (OUT / ".settings.ini").unlink(missing_ok=True)
+
+
 def examples() -> None:
     """Each example as a new user first sees it: opened from the menu, nothing clicked."""
     from breadboard.sim import warm_up
@@ -132,5 +177,5 @@ def examples() -> None:
 if __name__ == "__main__":
     if "--examples" not in sys.argv:
         main()
-    if sys.argv[1:] != ["micropython"]:
+    if sys.argv[1:] not in (["micropython"], ["build_error"]):
         examples()
