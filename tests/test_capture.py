@@ -144,6 +144,29 @@ def test_a_sweep_completes_once_its_window_is_captured():
     assert cap.origin("roll", 8000, 4000, 1000) == (0, "roll")
 
 
+def test_an_edge_at_the_cycle_the_previous_chunk_ended_triggers():
+    """A button press is applied between two slices: the pin changes at the very cycle the
+    previous chunk ended. That edge is new data and must trigger (it was missed: the INT0
+    example's press never showed, the bounce example caught a bounce, not the press)."""
+    cap = Capture("")
+    cap.ingest([chunk(0, 40_000, {"D2": np.array([[0, LOW]])}, reset=True)])
+    assert len(cap.acquire("D2", "either", 0, post=800)) == 0
+    cap.ingest([chunk(40_000, 41_000, {"D2": np.array([[40_000, HIGH]])})])
+    assert cap.acquire("D2", "either", 0, post=800).tolist() == [40_000]
+    assert cap.origin("normal", 1600, 800, 100) == (40_000, "trig'd")
+    # a bounce train starting on a boundary, single shot: the first falling edge is the one
+    cap.ingest([chunk(41_000, 42_000, {"D2": np.array([[42_000 - 1, HIGH]])})])
+    cap.rearm()
+    train = np.array([[42_000, LOW], [42_100, HIGH], [42_200, LOW]])
+    cap.ingest([chunk(42_000, 50_000, {"D2": train})])
+    assert cap.acquire("D2", "falling", 0, post=800, single=True).tolist() == [42_000]
+    # rows already scanned are not found again, however the chunks are cut
+    cap.ingest([chunk(50_000, 50_000, {"D2": np.array([[50_000, HIGH]])})])
+    assert cap.scan("D2", "either", 0).tolist() == [50_000]
+    cap.ingest([chunk(50_000, 51_000)])
+    assert cap.scan("D2", "either", 0).tolist() == []
+
+
 def test_auto_mode_free_runs_and_normal_mode_waits_without_edges():
     cap = Capture("")
     cap.ingest([chunk(0, 50_000, {"D2": np.array([[0, LOW]])}, reset=True)])

@@ -65,6 +65,8 @@ import pytest  # noqa: E402
 from conftest import firmware_path  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
+from breadboard.sim import HIGH, LOW  # noqa: E402
+
 
 @pytest.fixture(scope="module")
 def window(qapp, tmp_path_factory):
@@ -101,6 +103,12 @@ def drawn(scope, channel: str) -> int:
     return scope.plotted_points(channel)
 
 
+def first_edge(scope, pin: str, level: int) -> int:
+    """The cycle of the first change of ``pin`` to ``level`` in the scope's capture."""
+    rows = scope.capture().series(pin).rows()
+    return int(rows[rows[:, 1] == level][0, 0])
+
+
 def wait_drawn(qtbot, scope, channel: str, more_than: int, timeout: int = 8000) -> None:
     qtbot.waitUntil(lambda: drawn(scope, channel) > more_than, timeout=timeout)
 
@@ -117,6 +125,7 @@ def test_int0_example_shows_the_press_edge_the_isr_and_the_led_pin(qtbot, window
     wait_drawn(qtbot, scope, "D2", 2)
     wait_drawn(qtbot, scope, "IRQ", 0)
     wait_drawn(qtbot, scope, "D4", 2)
+    assert scope.capture().display_trigger == first_edge(scope, "D2", HIGH)  # the press itself
     window.board.release_part("button1")
     wait_drawn(qtbot, scope, "D5", 2)  # the release: D5 follows the falling edge
 
@@ -133,6 +142,8 @@ def test_bounce_example_catches_the_bounce_train_single_shot(qtbot, window):
     assert scope.is_running() and scope.status() == "waiting"
     window.board.press_part("button1")
     qtbot.waitUntil(lambda: not scope.is_running(), timeout=8000)  # the single sweep is taken
+    assert scope.capture().display_trigger == first_edge(scope, "D2", LOW)  # the press, not
+    # one of its bounces
     assert drawn(scope, "D2") >= 2 + 2 * 6  # the press and its bounces, all in view
     assert drawn(scope, "IRQ") >= 5 * 3
     window.board.release_part("button1")

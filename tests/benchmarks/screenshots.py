@@ -4,7 +4,11 @@
 
 Writes resources/screenshots/{app,compare,irq_lane}.png from the X screen (QScreen.grabWindow),
 and resources/screenshots/examples/NAME.png: each example 2.5 s after it opens, untouched (its
-preset from resources/examples/index.json on screen). ``--examples`` takes only those.
+preset from resources/examples/index.json on screen), except the two whose lesson is a press
+(PRESSED): their button is pressed first, and the shot shows what the press made (the INT0
+example: the edge on D2, INT0 on the IRQ lane, D4 answering; the bounce example: the
+single-shot capture of the bounce train). ``--examples [NAME ...]`` takes only those (all, or
+the named ones).
 With the argument ``micropython`` it writes only micropython.png: the lesson's MicroPython
 button script, the button pressed, "Button pressed!" on the console, the handler on the scope.
 With the argument ``build_error`` it writes only build_error.png: a sketch with two mistakes
@@ -151,8 +155,13 @@ def build_error_shot(app: QApplication, w) -> None:
     (OUT / ".settings.ini").unlink(missing_ok=True)
 
 
-def examples() -> None:
-    """Each example as a new user first sees it: opened from the menu, nothing clicked."""
+#: Examples whose shot is taken after pressing their button (latched, as a Shift+click).
+PRESSED = {"int0_button": "button1", "bounce": "button1"}
+
+
+def examples(names: list[str]) -> None:
+    """Each example as a new user first sees it: opened from the menu, nothing clicked but the
+    button of the PRESSED ones. ``names``: only these (empty: all)."""
     from breadboard.sim import warm_up
     from breadboard.ui.main_window import MainWindow
 
@@ -166,9 +175,19 @@ def examples() -> None:
     w.resize(1560, 960)
     w.show()
     for ex in w.examples:
+        if (names and ex.name not in names) or ex.menu:  # the MicroPython ones: micropython.png
+            continue
         w.open_example(ex)
         wait(app, 2500)
+        button = PRESSED.get(ex.name)
+        if button:
+            w.board.press_part(button, latched=True)
+            wait(app, 1500)
         grab(app, w, f"examples/{ex.name}.png")
+        if button:
+            w.board.release_part(button)
+            w.board.press_part(button)  # a latched button lets go on the next click
+            w.board.release_part(button)
     w.circuit_dirty = False
     w.close()
     (OUT / ".settings.ini").unlink(missing_ok=True)
@@ -178,4 +197,5 @@ if __name__ == "__main__":
     if "--examples" not in sys.argv:
         main()
     if sys.argv[1:] not in (["micropython"], ["build_error"]):
-        examples()
+        args = sys.argv[1:]
+        examples(args[args.index("--examples") + 1 :] if "--examples" in args else [])

@@ -97,6 +97,9 @@ class Capture:
     resets: int = 0
     # trigger state
     searched: int = 0  # edges up to this cycle have been scanned
+    #: per trigger pin, its ``Series.appended`` at the last scan: the next scan starts at the
+    #: first row added since (a row at the very cycle the last chunk ended is new, not seen)
+    scanned: dict[str, int] = field(default_factory=dict)
     last_accepted: int | None = None  # the last trigger accepted (for the holdoff)
     last_candidate: int | None = None  # the last trigger edge seen
     pending: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -163,6 +166,7 @@ class Capture:
         self.vector_names.clear()
         self.start = self.end = int(start)
         self.searched = int(start)
+        self.scanned.clear()
         self.last_accepted = self.last_candidate = self.display_trigger = None
         self.pending = np.zeros(0, dtype=np.int64)
         self.sweeps = 0
@@ -197,6 +201,7 @@ class Capture:
     def rearm(self) -> None:
         """Look for triggers from now on."""
         self.searched = self.end
+        self.scanned.clear()
         self.pending = np.zeros(0, dtype=np.int64)
         self.last_accepted = None
         self.display_trigger = None
@@ -204,12 +209,21 @@ class Capture:
 
     def scan(self, pin: str, edge: str, holdoff: int) -> np.ndarray:
         """New trigger candidates: ``edge`` ("rising", "falling", "either") edges of ``pin``
-        since the last scan, at least ``holdoff`` cycles after the last accepted one."""
+        since the last scan (since the cycle of arming for the first one), at least
+        ``holdoff`` cycles after the last accepted one.
+
+        Where the last scan stopped is counted in rows, not cycles: an input applied between
+        two slices (a button press) changes the pin at the very cycle the previous chunk ended,
+        and must not be taken for a row already scanned."""
         s = self.series(pin)
-        lo = self.searched
-        self.searched = self.end
         n = s.n
-        i0 = int(np.searchsorted(s.cycles[:n], lo, side="right"))
+        seen = self.scanned.get(pin)
+        if seen is None:
+            i0 = int(np.searchsorted(s.cycles[:n], self.searched, side="left"))
+        else:
+            i0 = max(0, n - (s.appended - seen))
+        self.scanned[pin] = s.appended
+        self.searched = self.end
         if i0 >= n:
             return np.zeros(0, dtype=np.int64)
         cyc = s.cycles[i0:n]

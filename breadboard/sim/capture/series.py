@@ -33,6 +33,8 @@ class Series:
         self.base_high = 0  # running counts before row 0
         self.base_float = 0
         self.known_from = 0  # the value is known from this cycle on
+        #: Rows ever appended (trimming does not lower it): where a reader stopped, in rows.
+        self.appended = 0
 
     # -- growing and trimming --
     def append(self, rows: np.ndarray) -> None:
@@ -56,6 +58,7 @@ class Series:
             self.cum_high[self.n : need] = h0 + np.cumsum(v == HIGH)
             self.cum_float[self.n : need] = f0 + np.cumsum(v == FLOATING)
         self.n = need
+        self.appended += k
 
     def trim(self, before_cycle: int, max_rows: int) -> None:
         """Forget rows older than ``before_cycle`` (keeping the value they leave) and keep at
