@@ -84,6 +84,20 @@ def test_a_5000_digit_integer_is_refused_not_a_value_error(tmp_path):
     assert "cannot read the JSON" in refused(tmp_path, text)
 
 
+@pytest.mark.parametrize("where", ["pin", "label", "version", "negative-version"])
+def test_a_huge_integer_given_to_from_dict_is_refused_with_a_readable_message(where):
+    """Found by tests/test_fuzz_mutations.py: the message itself must not fail on a number
+    Python will not print (over 4,300 digits)."""
+    huge = 10**5000
+    value = {"pin": huge, "label": {"n": huge}, "version": huge, "negative-version": -huge}[where]
+    where = where.removeprefix("negative-")
+    data = copy.deepcopy(GOOD)
+    (data if where == "version" else data["parts"][0])[where] = value
+    with pytest.raises(CircuitError) as info:
+        Circuit.from_dict(data, "big.json")
+    assert str(info.value).startswith("big.json: ") and len(str(info.value)) < 300
+
+
 def test_a_list_as_kind_is_refused_naming_the_field(tmp_path):
     msg = refused(tmp_path, with_field(0, "kind", []))
     assert "part 1, field 'kind'" in msg and "pushbutton" in msg

@@ -235,13 +235,15 @@ class Circuit:
         if not isinstance(version, int) or isinstance(version, bool):
             raise CircuitError(path, "the file has no format version")
         if version > FORMAT_VERSION:
+            shown = version if version < 10**6 else "from the future"
             raise CircuitError(
                 path,
-                f"made by a newer breadboard (circuit format {version}; this version reads "
+                f"made by a newer breadboard (circuit format {shown}; this version reads "
                 f"up to {FORMAT_VERSION})",
             )
         if version < 1:
-            raise CircuitError(path, f"unknown circuit format version {version}")
+            shown = version if version > -(10**6) else "below zero"
+            raise CircuitError(path, f"unknown circuit format version {shown}")
         parts_data = data.get("parts", [])
         if not isinstance(parts_data, list):
             raise CircuitError(path, "'parts' must be a list")

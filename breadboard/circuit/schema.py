@@ -167,7 +167,14 @@ def json_depth_ok(text: str, limit: int = MAX_DEPTH) -> bool:
 
 
 def _describe(value: Any) -> str:
-    text = repr(value)
+    if isinstance(value, int) and value.bit_length() > 64:  # repr() refuses > 4300 digits
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    try:
+        text = repr(value)
+    except ValueError:  # a huge number inside a list or object
+        return {dict: "an object", list: "a list"}.get(
+            type(value), "a value"
+        ) + " with a huge number"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
