@@ -644,3 +644,21 @@ def test_utf8_text_is_named_as_text_not_binary_data(tmp_path):
     assert "binary" not in err.reason
     assert err.reason == "not an Intel HEX file (UTF-8 text: '\u2265' (U+2265) at column 8)"
     assert err.location == "line 3"
+
+
+def test_elf_data_symbols_name_the_variables_at_their_avr_nm_data_addresses():
+    """avr-nm: ``0080012e 00000002 b presses``: data symbols are the data-space address
+    (0x800000 subtracted) of each STT_OBJECT in .data/.bss; flash symbols leave them out."""
+    fw = load_elf(Path(__file__).parent / "firmware" / "delay_in_isr.elf")
+    assert fw.data_symbols["presses"] == 0x12E
+    assert fw.data_sizes["presses"] == 2
+    assert fw.data_symbols["timer0_millis"] == 0x131
+    assert fw.variable_at(0x12F) == ("presses", 1)
+    assert fw.variable_at(0x133) == ("timer0_millis", 2)
+    assert fw.variable_at(0x8FF) is None
+    assert "presses" not in fw.symbols.values()
+
+
+def test_hex_files_have_no_data_symbols():
+    fw = load_hex(TINY_HEX)
+    assert fw.data_symbols == {} and fw.variable_at(0x100) is None

@@ -105,6 +105,9 @@ class Firmware:
             words; erased (unprogrammed) cells are ``0xFFFF``.
         size: Bytes of flash used: highest programmed byte address + 1.
         symbols: ELF only (empty for HEX): flash *byte* address -> symbol name.
+        data_symbols: ELF only (empty for HEX): global and static variables (``STT_OBJECT``
+            symbols in data memory: .data, .bss, .noinit) -> data-space address.
+        data_sizes: ELF only: variable name -> size in bytes (as in ``data_symbols``).
     """
 
     path: str
@@ -113,6 +116,8 @@ class Firmware:
     size: int
     symbols: dict[int, str] = field(default_factory=dict)
     _functions: tuple[_FunctionSpan, ...] = field(default=(), repr=False, compare=False)
+    data_symbols: dict[str, int] = field(default_factory=dict)
+    data_sizes: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         flash = np.asarray(self.flash)
@@ -123,6 +128,8 @@ class Firmware:
             flash.flags.writeable = False
         object.__setattr__(self, "flash", flash)
         object.__setattr__(self, "symbols", dict(self.symbols))
+        object.__setattr__(self, "data_symbols", dict(self.data_symbols))
+        object.__setattr__(self, "data_sizes", dict(self.data_sizes))
         functions = self._functions
         if not functions and self.symbols:
             functions = tuple(_FunctionSpan(a, 0, n) for a, n in sorted(self.symbols.items()))
@@ -146,6 +153,16 @@ class Firmware:
     def symbol_at(self, word_address: int) -> str | None:
         """Name of the symbol exactly at program word ``word_address``, if any."""
         return self.symbols.get(word_address * 2)
+
+    def variable_at(self, data_address: int) -> tuple[str, int] | None:
+        """The variable (``data_symbols``) holding data address ``data_address`` and the
+        byte's offset in it, or None (the smallest variable wins where they overlap)."""
+        best: tuple[int, str, int] | None = None
+        for name, start in self.data_symbols.items():
+            size = max(1, self.data_sizes.get(name, 1))
+            if start <= data_address < start + size and (best is None or size < best[0]):
+                best = (size, name, data_address - start)
+        return None if best is None else (best[1], best[2])
 
     def function_containing(self, word_address: int) -> str | None:
         """Name of the function that contains program word ``word_address``.
@@ -614,6 +631,7 @@ def _parse_elf(data: bytes, name: str) -> Firmware:
         table = elf.get_section_by_name(".symtab")
         where = "section .symtab"
         symbols, functions = _elf_symbols(elf, table)
+        data_symbols, data_sizes = _elf_data_symbols(elf, table)
     except FirmwareError:
         raise
     except Exception as exc:  # untrusted input: any parser failure means a corrupt file
@@ -623,8 +641,9 @@ def _parse_elf(data: bytes, name: str) -> Firmware:
 
     words = flash.view("<u2").astype(np.uint16)
     return Firmware(
-        path=name, format="elf", flash=words, size=size, symbols=symbols, _functions=functions
-    )
+        path=name, format="elf", flash=words, size=size, symbols=symbols,
+        data_symbols=data_symbols, data_sizes=data_sizes, _functions=functions,
+    )  # fmt: skip
 
 
 def _overflowing_section(elf, segment) -> str | None:
@@ -682,3 +701,29 @@ def _elf_symbols(elf, table) -> tuple[dict[int, str], tuple[_FunctionSpan, ...]]
             size = max(e[2] for e in code if e[3] == code[0][3])
             functions.append(_FunctionSpan(address, size, code[0][1]))
     return symbols, tuple(functions)
+
+
+#: Where data memory ends in an AVR ELF's address space (EEPROM starts at 0x810000).
+_DATA_SPACE_END = 0x810000
+
+
+def _elf_data_symbols(elf, table) -> tuple[dict[str, int], dict[str, int]]:
+    """Variables in data memory from ``table``: name -> data address, name -> size."""
+    from elftools.elf.sections import SymbolTableSection
+
+    if not isinstance(table, SymbolTableSection):
+        return {}, {}
+    num_sections = elf.num_sections()
+    found: list[tuple[int, str, int]] = []
+    for symbol in table.iter_symbols():
+        shndx = symbol["st_shndx"]
+        value = symbol["st_value"]
+        if not symbol.name or symbol["st_info"]["type"] != "STT_OBJECT":
+            continue
+        if not isinstance(shndx, int) or not 0 < shndx < num_sections:
+            continue
+        if not _DATA_SPACE <= value < _DATA_SPACE_END:
+            continue
+        found.append((value - _DATA_SPACE, symbol.name, int(symbol["st_size"])))
+    found.sort()
+    return {n: a for a, n, _ in found}, {n: s for _, n, s in found}
