@@ -55,6 +55,45 @@ class Step:
 
 
 @dataclass(frozen=True)
+class StepOver:
+    """Pause; at a CALL/RCALL/ICALL run until it returns, else execute one instruction."""
+
+
+@dataclass(frozen=True)
+class RunToInterrupt:
+    """Run until ``vector`` (number or name; None: any vector) is entered, then pause with
+    PC at its handler's first instruction."""
+
+    vector: int | str | None = None
+
+
+@dataclass(frozen=True)
+class SetBreakpoint:
+    """Set (``on``) or remove a breakpoint at ``where``: an address, an ELF function or a
+    vector name (``Simulation.resolve_code_address``)."""
+
+    where: int | str
+    on: bool = True
+
+
+@dataclass(frozen=True)
+class SetWatch:
+    """Set (``on``) or remove a watchpoint on a data address, I/O register or variable."""
+
+    where: int | str
+    on: bool = True
+
+
+@dataclass(frozen=True)
+class WriteRegister:
+    """Write an I/O register (by name) or a data address as the program would (while paused:
+    ``registers.write_register``)."""
+
+    where: int | str
+    value: int
+
+
+@dataclass(frozen=True)
 class SetSpeed:
     """Simulated seconds per wall second: 1.0 real time, 0.001 slow motion, 0 flat out."""
 
@@ -112,6 +151,7 @@ class Stop:
 Command = (
     Open | Load | Reset | PowerCycle | Run | Pause | Step | SetSpeed | Press | Release
     | SetCircuit | SetPosition | SendSerial | Call | Stop
+    | StepOver | RunToInterrupt | SetBreakpoint | SetWatch | WriteRegister
 )  # fmt: skip
 
 __all__ = [
@@ -131,4 +171,9 @@ __all__ = [
     "SendSerial",
     "Call",
     "Stop",
+    "StepOver",
+    "RunToInterrupt",
+    "SetBreakpoint",
+    "SetWatch",
+    "WriteRegister",
 ]

@@ -92,10 +92,13 @@ def read_register(sim: Simulation, name: str) -> int:
     return sim.mcu.peek(REGISTERS[name.upper()][0])
 
 
-def write_register(sim: Simulation, name: str, value: int) -> int:
-    """Write the register as the program would (side effects included: OCR2A changes the
-    timer's period, TCCRn its clock); use while paused. Returns the stored value."""
-    return sim.mcu.poke(REGISTERS[name.upper()][0], int(value))
+def write_register(sim: Simulation, name: str | int, value: int) -> int:
+    """Write the register (a name, or any data address / variable: ``resolve_data_address``)
+    as the program would (side effects included: OCR2A changes the timer's period, TCCRn its
+    clock); use while paused. Returns the stored value."""
+    if not 0 <= int(value) <= 0xFF:
+        raise ValueError(f"{name}: a register holds a byte (0-255), not {value}")
+    return sim.mcu.poke(resolve_data_address(sim, name), int(value))
 
 
 def resolve_data_address(sim: Simulation, where: str | int) -> int:

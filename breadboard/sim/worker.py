@@ -35,14 +35,22 @@ from .commands import (
     Release,
     Reset,
     Run,
+    RunToInterrupt,
     SendSerial,
+    SetBreakpoint,
     SetCircuit,
     SetPosition,
     SetSpeed,
+    SetWatch,
     Step,
+    StepOver,
     Stop,
+    WriteRegister,
 )
-from .simulation import HALTED, Simulation
+from .debugger import Debugger
+from .inspection import Inspection, inspect
+from .registers import write_register
+from .simulation import BREAK, HALTED, Simulation
 from .trace import HIGH
 
 FRAME_SECONDS = 1 / 60
@@ -54,6 +62,9 @@ MAX_LAG_SECONDS = 0.25
 #: every frame (as TraceChunks) and keeps its own bounded history, so older rows are dropped
 #: here by design and an app left running for hours holds the same memory as after a minute.
 HISTORY_SECONDS = 2
+#: While the inspector is open (``SimulationWorker.inspecting``), a fresh ``Inspection`` is
+#: taken this often while running (and after every command).
+INSPECT_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,10 @@ class Snapshot:
     pins: dict[str, PinState] = field(default_factory=dict)
     pressed: frozenset[str] = frozenset()
     serial_config: dict | None = None
+    #: Why the run stopped at a breakpoint/watchpoint (one line), None otherwise
+    stop_reason: str | None = None
+    #: The chip for the inspector, while ``SimulationWorker.inspecting`` (a few times a second)
+    inspection: Inspection | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +143,13 @@ class SimulationWorker(threading.Thread):
         self._sent_analog: dict[str, int] = {}
         self._last_cycle = 0
         self._chunk_reset = True
+        self.debugger = Debugger()
+        self._stop_reason: str | None = None
+        #: Set by the GUI while the inspector shows: snapshots then carry an ``Inspection``
+        self.inspecting = False
+        self._inspection: Inspection | None = None
+        self._inspected_at = 0.0
+        self._inspect_now = True
 
     # ---- the GUI's side ------------------------------------------------------------------
     def post(self, command: Command) -> None:
@@ -182,7 +204,9 @@ class SimulationWorker(threading.Thread):
         if self._speed <= 0:  # flat out: run for a slice of wall time
             end = now + MAX_SLICE_WALL
             while time.perf_counter() < end and sim.status != HALTED:
-                sim.run_for(sim.f_cpu // 100)
+                if sim.run_for(sim.f_cpu // 100) == BREAK:
+                    self._break()
+                    return
             self._anchor = None
             return
         if self._anchor is None:
@@ -193,13 +217,30 @@ class SimulationWorker(threading.Thread):
         if lag > MAX_LAG_SECONDS:  # too slow to keep up: don't try to make up the backlog
             self._anchor = (now, sim.cycle)
             target = sim.cycle + int(MAX_LAG_SECONDS * sim.f_cpu * self._speed)
-        if target > sim.cycle:
-            sim.run_until(target)
+        if target > sim.cycle and sim.run_until(target) == BREAK:
+            self._break()
+            return
         if sim.status == HALTED:
             self._paused = True
 
+    def _break(self) -> None:
+        """A breakpoint or watchpoint stopped the run: pause and say why."""
+        sim = self.sim
+        self._paused = True
+        self._anchor = None
+        reached = self.debugger.stopped(sim)  # type: ignore[arg-type]
+        self._stop_reason = reached or (sim.stop_reason.text if sim.stop_reason else "stopped")
+        self._inspect_now = True
+
+    def _avr(self, what: str) -> Simulation:
+        """The board, which must be an AVR ``Simulation`` for ``what``."""
+        if not isinstance(self.sim, Simulation):
+            raise self.sim._unsupported(what)
+        return self.sim
+
     # ---- commands ------------------------------------------------------------------------
     def _apply(self, command: Command) -> None:
+        self._inspect_now = True
         try:
             self._execute(command)
         except FirmwareError as e:
@@ -227,12 +268,40 @@ class SimulationWorker(threading.Thread):
             case Run():
                 self._paused = False
                 self._anchor = None
+                self._stop_reason = None
             case Pause():
                 self._paused = True
+                if isinstance(sim, Simulation):
+                    self.debugger.cancel(sim)
             case Step():
                 self._paused = True
+                self._stop_reason = None
+                if isinstance(sim, Simulation):
+                    self.debugger.cancel(sim)
                 if sim.program_path is not None:
                     sim.step()
+            case StepOver():
+                self._paused = True
+                self._stop_reason = None
+                if sim.program_path is not None and self.debugger.step_over(
+                    self._avr("stepping over a call")
+                ):
+                    self._paused = False
+                    self._anchor = None
+            case RunToInterrupt(vector):
+                if sim.program_path is not None:
+                    self.debugger.run_to_interrupt(self._avr("running to an interrupt"), vector)
+                    self._stop_reason = None
+                    self._paused = False
+                    self._anchor = None
+            case SetBreakpoint(where, on):
+                avr = self._avr("breakpoints")
+                avr.add_breakpoint(where) if on else avr.remove_breakpoint(where)
+            case SetWatch(where, on):
+                avr = self._avr("watchpoints")
+                avr.add_watch(where) if on else avr.remove_watch(where)
+            case WriteRegister(where, value):
+                write_register(self._avr("register writes"), where, value)
             case SetSpeed(factor):
                 self._speed = float(factor)
                 self._anchor = None
@@ -278,6 +347,8 @@ class SimulationWorker(threading.Thread):
         self._paused = False
 
     def _after_power_on(self) -> None:
+        self.debugger = Debugger()
+        self._stop_reason = None
         self._anchor = None
         self._history.clear()
         self._sent = {p.name: 0 for p in UNO_PINS}
@@ -358,6 +429,16 @@ class SimulationWorker(threading.Thread):
         if self._paused and status not in (HALTED, "no firmware"):
             status = "paused"
         self._frame += 1
+        if not self.inspecting:
+            self._inspection = None
+        elif self._inspect_now or now - self._inspected_at >= INSPECT_SECONDS:
+            self._inspect_now = False
+            self._inspected_at = now
+            try:
+                self._inspection = inspect(sim)
+            except Exception:  # the inspector must never stop the simulation
+                text = "inspector error: " + traceback.format_exc(limit=3)
+                self._inspection = Inspection(cycle, sim.f_cpu, unavailable=text)
         self.snapshot = Snapshot(
             frame=self._frame,
             cycle=cycle,
@@ -375,4 +456,6 @@ class SimulationWorker(threading.Thread):
             pins=pins,
             pressed=frozenset(self._pressed),
             serial_config=sim.serial_config(),
+            stop_reason=self._stop_reason,
+            inspection=self._inspection,
         )
