@@ -34,6 +34,7 @@ from ..sim.worker import SimulationWorker, Snapshot
 from .board import BoardView
 from .build_panel import BuildPanel
 from .examples import Example, compare_pair, examples_dir, load_examples
+from .inspector import InspectorDock
 from .parts_panel import PartsPanel
 from .presets import DEFAULT, Preset, apply_serial
 from .resources import resource_path
@@ -65,6 +66,9 @@ SHORTCUTS = """<table cellpadding=3>
 <tr><td><b>Ctrl+S</b> / <b>Ctrl+Shift+S</b></td><td>Save circuit / Save circuit as</td></tr>
 <tr><td><b>F5</b></td><td>Run / pause</td></tr>
 <tr><td><b>F10</b></td><td>Step one instruction (pauses)</td></tr>
+<tr><td><b>Shift+F10</b></td><td>Step over a call (runs until it returns)</td></tr>
+<tr><td><b>F8</b></td><td>Run to the next interrupt entry</td></tr>
+<tr><td><b>Ctrl+I</b></td><td>Interrupt inspector: vectors, registers, memory, disassembly</td></tr>
 <tr><td><b>Ctrl+R</b></td><td>Reset (the Uno's reset button)</td></tr>
 <tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>Speed: flat out, 10×, 1×, 1/10×, 1/100×, 1/1000×, 1/10000×</td></tr>
 <tr><td><b>a button's key</b></td><td>Press that pushbutton while held (Space in the examples)</td></tr>
@@ -167,6 +171,11 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.scope_dock, self.build_dock, Qt.Orientation.Vertical)
         self.build_dock.hide()
         self._sketch_elf: str | None = None
+        self.inspector_dock = InspectorDock(self.worker.post, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
+        self.tabifyDockWidget(self.serial_dock, self.inspector_dock)
+        self.inspector_dock.hide()
+        self.scope_dock.scope.interruptLaneActivated.connect(self.inspector_dock.show_vector)
 
         self._build_actions()
         self._build_menus()
@@ -269,6 +278,9 @@ class MainWindow(QMainWindow):
         sim_menu = bar.addMenu("&Simulation")
         for action in (self.run_action, self.step_action, self.reset_action, self.power_action):
             sim_menu.addAction(action)
+        sim_menu.addSeparator()
+        sim_menu.addAction(self.inspector_dock.step_over_action)
+        sim_menu.addAction(self.inspector_dock.run_to_irq_action)
         speed_menu = sim_menu.addMenu("S&peed")
         for action in self.speed_actions:
             speed_menu.addAction(action)
@@ -276,6 +288,10 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         for dock in (self.scope_dock, self.serial_dock, self.parts_dock, self.build_dock):
             view_menu.addAction(dock.toggleViewAction())
+        inspector = self.inspector_dock.toggleViewAction()
+        inspector.setShortcut(QKeySequence("Ctrl+I"))
+        inspector.setStatusTip("Vector table, lost interrupts, registers, memory, disassembly")
+        view_menu.addAction(inspector)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
@@ -617,6 +633,9 @@ class MainWindow(QMainWindow):
         self.board.show_snapshot(snap, tx_active=self._serial_flash > 0)
         self.serial.set_firmware_config(snap.serial_config)
         self._show_status(snap)
+        self.worker.inspecting = self.inspector_dock.isVisible()
+        if self.worker.inspecting:
+            self.inspector_dock.show_snapshot(snap)
         if snap.error_serial != self._last_error_serial:
             self._last_error_serial = snap.error_serial
             self._show_error(snap.error or "unknown error")
@@ -637,6 +656,8 @@ class MainWindow(QMainWindow):
         }.get(snap.status, snap.status)
         if snap.status == "halted":
             state = f"CPU halted: {snap.halt_reason}"
+        if snap.stop_reason and snap.paused:
+            state = f"stopped: {snap.stop_reason}"
         if snap.firmware:
             state = f"{Path(snap.firmware).name}: {state}"
         self.state_label.setText(state)

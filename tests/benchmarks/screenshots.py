@@ -14,6 +14,9 @@ button script, the button pressed, "Button pressed!" on the console, the handler
 With the argument ``build_error`` it writes only build_error.png: a sketch with two mistakes
 opened after the blink example, its build failing, each error a link to its line, the board
 still running blink (needs the Debian toolchain: gcc-avr avr-libc arduino-core-avr).
+With the argument ``inspector`` it writes only inspector_ctc.png (the vector table during the
+CTC example) and inspector_lost.png (delay() inside INT0's handler: lost TIMER0_OVF events and
+the warning).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,6 +68,9 @@ def main() -> None:
         return
     if sys.argv[1:] == ["build_error"]:
         build_error_shot(app, w)
+        return
+    if sys.argv[1:] == ["inspector"]:
+        inspector_shots(app, w)
         return
     w.open_example(next(e for e in w.examples if e.name == "int0_button"))
     wait(app, 1500)
@@ -155,6 +161,29 @@ def build_error_shot(app: QApplication, w) -> None:
     (OUT / ".settings.ini").unlink(missing_ok=True)
 
 
+def inspector_shots(app: QApplication, w) -> None:
+    dock = w.inspector_dock
+    w.open_example(next(e for e in w.examples if e.name == "ctc_100hz"))
+    dock.show()
+    dock.raise_()
+    w.resizeDocks([dock], [860], Qt.Orientation.Horizontal)
+    wait(app, 2500)
+    grab(app, w, "inspector_ctc.png")
+
+    w.open_example(next(e for e in w.examples if e.name == "delay_in_isr"))
+    wait(app, 1000)
+    for _ in range(3):
+        w.board.press_part("button1")
+        wait(app, 300)
+        w.board.release_part("button1")
+        wait(app, 300)
+    wait(app, 800)
+    grab(app, w, "inspector_lost.png")
+    w.circuit_dirty = False
+    w.close()
+    (OUT / ".settings.ini").unlink(missing_ok=True)
+
+
 #: Examples whose shot is taken after pressing their button (latched, as a Shift+click).
 PRESSED = {"int0_button": "button1", "bounce": "button1"}
 
@@ -196,6 +225,6 @@ def examples(names: list[str]) -> None:
 if __name__ == "__main__":
     if "--examples" not in sys.argv:
         main()
-    if sys.argv[1:] not in (["micropython"], ["build_error"]):
+    if sys.argv[1:] not in (["micropython"], ["build_error"], ["inspector"]):
         args = sys.argv[1:]
         examples(args[args.index("--examples") + 1 :] if "--examples" in args else [])

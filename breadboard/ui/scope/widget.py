@@ -58,6 +58,8 @@ class ScopeWidget(QtWidgets.QWidget):
 
     #: Emitted when the running state changes (True = running).
     runningChanged = QtCore.Signal(bool)  # noqa: N815 - Qt naming
+    #: Double-click on the interrupt lane: the vector of the row (0 when the lane is empty).
+    interruptLaneActivated = QtCore.Signal(int)  # noqa: N815 - Qt naming
 
     def __init__(self, f_cpu: int = F_CPU, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +94,24 @@ class ScopeWidget(QtWidgets.QWidget):
         self.add_channel("D2")
         self._sync_controls()
         self._render()
+
+    def interrupt_at(self, y: float) -> int | None:
+        """The vector whose interrupt-lane row is at plot height ``y`` (0: an empty interrupt
+        lane), None when ``y`` is not on an interrupt lane."""
+        for lane in self._lanes:
+            if lane.kind == "irq" and lane.y0 <= y < lane.y0 + lane.height:
+                if not lane.vectors:
+                    return 0
+                row = int((y - lane.y0) / (lane.height / len(lane.vectors)))
+                return lane.vectors[min(row, len(lane.vectors) - 1)]
+        return None
+
+    def _on_scene_click(self, event) -> None:
+        if not event.double():
+            return
+        vector = self.interrupt_at(self._plot.vb.mapSceneToView(event.scenePos()).y())
+        if vector is not None:
+            self.interruptLaneActivated.emit(vector)
 
     # ================================================================== feeding
     def feed(self, chunks: Iterable[TraceChunk], source: str = "") -> None:
@@ -508,6 +528,7 @@ class ScopeWidget(QtWidgets.QWidget):
         vb.setDefaultPadding(0.0)
         vb.disableAutoRange()
         vb.sigRangeChangedManually.connect(self._on_manual_range)
+        self._glw.scene().sigMouseClicked.connect(self._on_scene_click)
         vb.sigXRangeChanged.connect(self._on_x_range)
         vb.sigResized.connect(self._on_resize)
         #: The persistence image (triggered sweeps accumulated).

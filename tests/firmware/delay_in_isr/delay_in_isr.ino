@@ -9,7 +9,9 @@
  * disabled, so the Timer0 overflow interrupt that counts millis() cannot run: TOV0 is set
  * every 1.024 ms, and each overflow after the first while TOV0 is still pending is lost.
  * millis() falls behind by the number of lost overflows (about 1 ms each). delay() itself
- * uses micros(), which reads TCNT0 and TOV0 and so still ends after 5 ms.
+ * uses micros(), which counts a pending TOV0 once: at the second overflow micros() steps
+ * back 1024 us, the unsigned (micros() - start) wraps, and delay() returns early, 1-2 ms
+ * after the press instead of 5 ms: one overflow lost per press.
  * loop() prints millis() every 100 ms of its own delay().
  */
 
