@@ -70,8 +70,8 @@ def test_the_vector_table_counts_timer2_compa_entries_live_during_the_ctc_exampl
     first = entries(dock, "TIMER2_COMPA")
     qtbot.waitUntil(lambda: entries(dock, "TIMER2_COMPA") > first + 10, timeout=5000)
     row = dock.vectors.row("TIMER2_COMPA")
-    # (I is 0 in the handlers and in the core's cli() sections: then "enabled, I = 0")
-    assert row["Enabled"] in ("armed", "enabled, I = 0")
+    # (I is 0 in the handlers and in the core's cli() sections: then "on, I = 0")
+    assert row["Enabled"] in ("armed", "on, I = 0")
     assert row["Address"] == "0x001c" and row["Lost"] == "0" and row["Prio"] == "7"
     assert set(dock.vectors.visible_vectors()) == {"TIMER2_COMPA", "TIMER0_OVF"}
     shot = dock.inspection

@@ -82,34 +82,47 @@ def listing(sim: Simulation, before: int = 8, after: int = 24) -> list[Line]:
             start = func
     symbols = fw.symbols if fw is not None else {}
     breaks = mcu.breakpoints
-    rows: list[tuple[int, int]] = []  # (word, words)
+    rows: list[tuple[int, int, str]] = []  # (word, words, text)
     w = start
     while w < pc:
-        _, n = disassemble(flash, w)
+        text, n = _decoded(flash, w)
         if w + n > pc:  # we were misaligned: PC starts an instruction by definition
             break
-        rows.append((w, n))
+        rows.append((w, n, text))
         w += n
     rows = rows[-before:] if before else []
     w = pc
     while len(rows) < before + after and w < len(flash) - 1:
-        _, n = disassemble(flash, w)
-        rows.append((w, n))
+        text, n = _decoded(flash, w)
+        rows.append((w, n, text))
         w += n
-    lines = []
-    for w, n in rows:
-        text, _ = disassemble(flash, w)
-        lines.append(
-            Line(
-                address=w * 2,
-                words=tuple(int(x) for x in flash[w : w + n]),
-                text=_name_target(text, symbols),
-                label=symbols.get(w * 2),
-                breakpoint=w in breaks,
-                current=w == pc,
-            )
+    return [
+        Line(
+            address=w * 2,
+            words=tuple(int(x) for x in flash[w : w + n]),
+            text=_name_target(text, symbols),
+            label=symbols.get(w * 2),
+            breakpoint=w in breaks,
+            current=w == pc,
         )
-    return lines
+        for w, n, text in rows
+    ]
+
+
+def _decoded(flash: np.ndarray, word: int) -> tuple[str, int]:
+    """``disassemble`` of the instruction at ``word``, remembered (the text depends only on
+    the address and the two words there)."""
+    nxt = int(flash[word + 1]) if word + 1 < len(flash) else 0xFFFF
+    key = (word, int(flash[word]), nxt)
+    hit = _DECODED.get(key)
+    if hit is None:
+        if len(_DECODED) > 65536:
+            _DECODED.clear()
+        hit = _DECODED[key] = disassemble(flash, word)
+    return hit
+
+
+_DECODED: dict[tuple[int, int, int], tuple[str, int]] = {}
 
 
 def _name_target(text: str, symbols: dict[int, str]) -> str:

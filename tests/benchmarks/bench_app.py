@@ -8,6 +8,8 @@ percentile) and the real-time factor (simulated seconds / wall seconds over the 
 script, with its interrupt lane on the scope and the button pressed every half second).
 --fast-channel runs instead a firmware generated in memory that toggles D3 every 40 cycles
 (200 kHz) with four scope channels (D2, D13, D3 and the interrupt lane).
+--inspector opens the interrupt inspector (View > Interrupt inspector) on its vector table
+(--inspector-tab registers|memory|disassembly for another tab) during the measurement.
 """
 
 from __future__ import annotations
@@ -60,6 +62,12 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--fast-channel", action="store_true")
     ap.add_argument("--example", default="millis_100hz")
+    ap.add_argument("--inspector", action="store_true")
+    ap.add_argument(
+        "--inspector-tab",
+        default="vectors",
+        choices=["vectors", "registers", "memory", "disassembly"],
+    )
     args = ap.parse_args()
 
     from PySide6.QtCore import QSettings
@@ -84,6 +92,11 @@ def main() -> None:
         w.worker.post(Load(toggler_firmware()))
         for pin in ("D13", "D3", "IRQ"):
             w.scope_dock.scope.add_channel(pin)
+    if args.inspector:
+        w.inspector_dock.show()
+        w.inspector_dock.raise_()
+        tabs = ["vectors", "registers", "memory", "disassembly"]
+        w.inspector_dock.tabs.setCurrentIndex(tabs.index(args.inspector_tab))
     refresh = w.refresh
     durations: list[float] = []
     stamps: list[float] = []

@@ -90,10 +90,13 @@ class DisassemblyView(QtWidgets.QWidget):
         self.table.setRowCount(len(lines))
         current_row = 0
         for r, ln in enumerate(lines):
+            label = f"{ln.label}:" if ln.label else ""
+            if r == 0 and not label:  # where the listing starts: in which function
+                label = self._code_name(ln.address, inside=True)
             cells = [
                 ("▶" if ln.current else "") + ("●" if ln.breakpoint else ""),
                 f"{ln.address:04x}",
-                f"{ln.label}:" if ln.label else "",
+                label,
                 ln.text,
                 " ".join(f"{w:04x}" for w in ln.words),
             ]
@@ -144,9 +147,14 @@ class DisassemblyView(QtWidgets.QWidget):
         raise KeyError(f"0x{address:04x} is not in the listing")
 
     # ---- helpers ------------------------------------------------------------------------
-    def _code_name(self, address: int) -> str:
+    def _code_name(self, address: int, inside: bool = False) -> str:
+        """ "0x02be __vector_7"; ``inside``: "(micros+0x1c)", the symbol at or before it."""
         shot = self._shot
-        name = shot.symbols.get(address) if shot else None
+        symbols = shot.symbols if shot else {}
+        if inside:
+            start = max((a for a in symbols if a <= address), default=None)
+            return "" if start is None else f"({symbols[start]}+0x{address - start:x})"
+        name = symbols.get(address)
         return f"0x{address:04x} {name}" if name else f"0x{address:04x}"
 
     def _data_name(self, address: int) -> str:

@@ -63,10 +63,12 @@ class MemoryView(QtWidgets.QWidget):
         self._redraw()
 
     def variable_values(self) -> dict[str, int]:
-        """The values shown in the variables table (tests, tools)."""
+        """The values shown in the variables table of the 1-, 2- and 4-byte variables."""
         out = {}
         for r in range(self.variables.rowCount()):
-            out[self.variables.item(r, 0).text()] = int(self.variables.item(r, 3).text())
+            text = self.variables.item(r, 3).text()
+            if text.isdigit():
+                out[self.variables.item(r, 0).text()] = int(text)
         return out
 
     def dump_text(self) -> str:
@@ -113,9 +115,12 @@ class MemoryView(QtWidgets.QWidget):
         items = sorted(shot.variables.items(), key=lambda x: x[1])
         self.variables.setRowCount(len(items))
         for r, (name, (addr, size)) in enumerate(items):
-            raw = shot.data[addr : addr + min(size, 8)] if size else b""
-            value = int.from_bytes(raw, "little") if raw else 0
-            texts = [name, f"0x{addr:03x}", str(size), str(value)]
+            raw = shot.data[addr : addr + size] if size else b""
+            if size in (1, 2, 4):  # a char, int or long: its value, little-endian
+                value = str(int.from_bytes(raw, "little"))
+            else:  # an array or object: its first bytes
+                value = raw[:8].hex(" ") + (" …" if size > 8 else "")
+            texts = [name, f"0x{addr:03x}", str(size), value]
             for c, t in enumerate(texts):
                 item = self.variables.item(r, c)
                 if item is None:
@@ -123,7 +128,7 @@ class MemoryView(QtWidgets.QWidget):
                     self.variables.setItem(r, c, item)
                 if item.text() != t:
                     item.setText(t)
-            self.variables.item(r, 3).setToolTip(raw.hex(" ") if raw else "")
+            self.variables.item(r, 3).setToolTip(raw[:64].hex(" ") if raw else "")
             self.variables.item(r, 0).setBackground(QtGui.QColor(TINTS[r % len(TINTS)]))
             self.variables.item(r, 0).setForeground(QtGui.QColor("black"))
         self.variables.resizeColumnsToContents()

@@ -71,7 +71,6 @@ class RegisterView(QtWidgets.QTreeWidget):
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
-            group.setFirstColumnSpanned(False)
             rows = list(names) + (list(CPU_ROWS) if title == "CPU" else [])
             for name in rows:
                 item = QtWidgets.QTreeWidgetItem(group, [name, "", "", ""])
@@ -80,6 +79,8 @@ class RegisterView(QtWidgets.QTreeWidget):
                     item.setText(ADDRESS, f"0x{REGISTERS[name][0]:02x}")
                 self._items[name] = item
         self.expandAll()
+        for i in range(self.topLevelItemCount()):
+            self.topLevelItem(i).setFirstColumnSpanned(True)
         for c in range(4):
             self.resizeColumnToContents(c)
         self.setColumnWidth(0, 150)

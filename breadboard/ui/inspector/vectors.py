@@ -44,6 +44,7 @@ class VectorView(QtWidgets.QWidget):
         self._breaks: set[int] = set()  # vectors with a breakpoint on their handler
         self._last_warning = -1  # cycle of the last warning listed
         self._last_now = 0
+        self._styles: dict[int, tuple] = {}
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         head = QtWidgets.QHBoxLayout()
@@ -82,8 +83,8 @@ class VectorView(QtWidgets.QWidget):
                 )  # fmt: skip
                 self.table.setItem(r, c, item)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self._widths = [0] * len(COLUMNS)  # longest text per column: resize when one grows
         self.table.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.cellDoubleClicked.connect(lambda r, _c: self.runToVector.emit(r) if r else None)
@@ -110,8 +111,11 @@ class VectorView(QtWidgets.QWidget):
         self._stats = stats
         self._breaks = {r.number for r in stats.vectors if r.handler in breakpoints and r.number}
         f = stats.f_cpu
+        grew = False
         for row in stats.vectors:
-            self._show_row(row, stats, f)
+            grew |= self._show_row(row, stats, f)
+        if grew:
+            self.table.resizeColumnsToContents()
         self._apply_filter()
         if stats.executing:
             running = [r.name for r in stats.vectors if r.executing and r.number]
@@ -148,6 +152,7 @@ class VectorView(QtWidgets.QWidget):
         self.warnings.clear()
         self._last_warning = -1
         self._last_now = 0
+        self._styles.clear()
         for r in range(26):
             for c in range(len(COLUMNS)):
                 self.table.item(r, c).setText("")
@@ -159,11 +164,12 @@ class VectorView(QtWidgets.QWidget):
                 return r
         raise KeyError(name)
 
-    def _show_row(self, r: VectorStats, stats: IrqStats, f: int) -> None:
+    def _show_row(self, r: VectorStats, stats: IrqStats, f: int) -> bool:
+        """Fill a row (only cells that changed); True when a text grew past its column."""
         n = r.number
         enabled = ""
         if n:
-            enabled = "armed" if r.armed else ("enabled, I = 0" if r.enabled else "")
+            enabled = "armed" if r.armed else ("on, I = 0" if r.enabled else "")
         cells = [
             str(n),
             f"0x{r.address:04x}",
@@ -190,18 +196,28 @@ class VectorView(QtWidgets.QWidget):
             fg = QtGui.QColor("black")
         else:
             bg = fg = None
+        grew = False
+        style = (bg, fg, bool(r.lost))
+        restyle = self._styles.get(n) != style
+        self._styles[n] = style
         for c, value in enumerate(cells):
             item = self.table.item(n, c)
             if item.text() != value:
                 item.setText(value)
-            item.setData(QtCore.Qt.ItemDataRole.BackgroundRole, bg)
-            item.setData(QtCore.Qt.ItemDataRole.ForegroundRole, fg)
-        lost = self.table.item(n, COL["Lost"])
-        if r.lost and not inner:
+                if len(value) > self._widths[c]:
+                    self._widths[c] = len(value)
+                    grew = True
+            if restyle:
+                item.setData(QtCore.Qt.ItemDataRole.BackgroundRole, bg)
+                item.setData(QtCore.Qt.ItemDataRole.ForegroundRole, fg)
+        if restyle and r.lost and not inner:
+            lost = self.table.item(n, COL["Lost"])
             lost.setData(QtCore.Qt.ItemDataRole.ForegroundRole, QtGui.QColor(fmt.BREAKPOINT))
-        tip = f"{r.name}: handler {'' if r.handler is None else f'0x{r.handler:04x} '}"
-        tip += f"{r.symbol or ''}\nlatencies in cycles at {f / 1e6:g} MHz"
-        self.table.item(n, COL["Vector"]).setToolTip(tip)
+        if restyle:
+            tip = f"{r.name}: handler {'' if r.handler is None else f'0x{r.handler:04x} '}"
+            tip += f"{r.symbol or ''}\nlatencies in cycles at {f / 1e6:g} MHz"
+            self.table.item(n, COL["Vector"]).setToolTip(tip)
+        return grew
 
     def _apply_filter(self) -> None:
         only = self.active_only.isChecked()
@@ -210,7 +226,9 @@ class VectorView(QtWidgets.QWidget):
         if stats is not None:
             active |= {r.number for r in stats.vectors if r.executing}
         for r in range(26):
-            self.table.setRowHidden(r, only and stats is not None and r not in active)
+            hide = only and stats is not None and r not in active
+            if self.table.isRowHidden(r) != hide:
+                self.table.setRowHidden(r, hide)
 
     def _show_warnings(self, warnings: list[IrqWarning], f: int, now: int) -> None:
         if now < self._last_now:  # a new run (power cycle, new firmware): start over
