@@ -215,3 +215,18 @@ def test_exports_write_every_change(tmp_path):
     assert "CTC_D2" in vcd.read_text()
     with pytest.raises(ValueError, match="no digital channel"):
         write_channels_vcd(vcd, {}, F, 0)
+
+
+def test_lost_events_are_kept_per_vector_for_the_interrupt_lane():
+    """Rows of kind 2 (a flag set again while still pending: one event lost) are kept by
+    vector, windowed by cycle, trimmed with the history and cleared by a reset."""
+    cap = Capture("")
+    irq = np.array([[100, 16, 1, 90], [400, 16, 0, 0], [2000, 16, 2, 1000], [3000, 16, 2, 2000]])
+    cap.ingest([chunk(0, 5000, {}, reset=True, irq=irq)])
+    assert cap.lost_window(16, 0, 5000) == [2000, 3000]
+    assert cap.lost_window(16, 2500, 5000) == [3000]
+    assert cap.lost_window(7, 0, 5000) == []
+    cap.trim(2500, 1000)  # keep 2,500 cycles before the end
+    assert cap.lost[16] == [3000]
+    cap.ingest([chunk(0, 10, {}, reset=True)])
+    assert cap.lost == {}

@@ -8,6 +8,7 @@ their own edges.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -107,6 +108,8 @@ class Capture:
     sweeps: int = 0  # sweeps completed since the trigger was armed
     #: the board's names of its vectors (AVR vectors, MicroPython handlers)
     vector_names: dict[int, str] = field(default_factory=dict)
+    #: vector -> cycles of its lost events (its flag set again while still pending)
+    lost: dict[int, list[int]] = field(default_factory=dict)
 
     # -- the records --
     def series(self, pin: str) -> Series:
@@ -131,6 +134,11 @@ class Capture:
             if v == vector:
                 return start
         return None
+
+    def lost_window(self, vector: int, c0: int, c1: int) -> list[int]:
+        """Cycles of ``vector``'s lost events in (c0, c1)."""
+        cycles = self.lost.get(vector, [])
+        return cycles[bisect.bisect_left(cycles, c0) : bisect.bisect_right(cycles, c1)]
 
     def irq_window(self, vector: int, c0: int, c1: int) -> tuple:
         """(starts, ends) of ``vector``'s handlers overlapping cycles (c0, c1)."""
@@ -164,6 +172,7 @@ class Capture:
         self.irq.clear()
         self.irq_stack.clear()
         self.vector_names.clear()
+        self.lost.clear()
         self.start = self.end = int(start)
         self.searched = int(start)
         self.scanned.clear()
@@ -182,6 +191,10 @@ class Capture:
                 if iv is None:
                     iv = self.irq[v] = Intervals()
                 iv.add(start, cycle)
+            elif kind == 2:
+                self.lost.setdefault(vector, []).append(cycle)
+                if vector not in self.irq:
+                    self.irq[vector] = Intervals()
         for _, v in self.irq_stack:
             if v not in self.irq:
                 self.irq[v] = Intervals()
@@ -196,6 +209,11 @@ class Capture:
             s.known_from = max(s.known_from, self.start)
         for iv in self.irq.values():
             iv.trim(self.start, max_rows)
+        for cycles in self.lost.values():
+            k = bisect.bisect_left(cycles, self.start)
+            k = max(k, len(cycles) - max_rows)
+            if k > 0:
+                del cycles[:k]
 
     # -- triggering --
     def rearm(self) -> None:

@@ -11,7 +11,10 @@ import pyqtgraph as pg
 from ...sim.capture import Capture, decimate_steps
 from .items import Bars
 from .lanes import Lane, Reference, lane_y
-from .style import vector_color, vector_name
+from .style import ALARM, vector_color, vector_name
+
+#: Drawn on an interrupt row where one of its events was lost
+LOST_MARK = "lost ✕"
 
 
 class LanePainter:
@@ -87,6 +90,9 @@ class LanePainter:
         labels: list[tuple[float, float, str, str]] = []
         for j, v in enumerate(lane.vectors):
             item = lane.items[j]
+            # a lost event (its flag set again while pending): a red cross on the row
+            for c in src.lost_window(v, c0, c1)[-24:]:
+                labels.append((c - origin, lane.y0 + (j + 0.5) * rowh, LOST_MARK, ALARM))
             if v not in src.irq:
                 item.clear()
                 continue
@@ -130,7 +136,10 @@ class LanePainter:
         for t, (xc, y, text, color) in zip(pool, labels, strict=False):
             # colour "" = inside the bar (dark text, centred); else beside it, in its colour
             t.setText(text, color=color or "#0b0f16")
-            t.setAnchor((0.5, 0.5) if not color else (0.0, 0.5))
+            # (a lost mark ends at its cycle; a bar's name starts right of the bar)
+            t.setAnchor(
+                (0.5, 0.5) if not color else (0.9, 0.5) if text == LOST_MARK else (0.0, 0.5)
+            )
             t.setPos(xc / self.f_cpu, y)
             t.setVisible(True)
         for t in pool[len(labels) :]:
