@@ -11,6 +11,7 @@ References (ATmega328P datasheet DS40002061):
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -18,14 +19,15 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
 from breadboard.ui.inspector import REGISTER_GROUPS  # noqa: E402
-from breadboard.ui.inspector.dock import DISASSEMBLY_TAB, REGISTERS_TAB  # noqa: E402
+from breadboard.ui.inspector.dock import DISASSEMBLY_TAB, MEMORY_TAB, REGISTERS_TAB  # noqa: E402
 from breadboard.ui.main_window import MainWindow  # noqa: E402
 
 #: A toggle's cycle varies with what loop() was doing when OCF2A was set (7.7.1: the
 #: instruction in progress completes; digitalWrite() runs with interrupts off for a few
 #: cycles): the example's own expectation is p2p 5 us = 80 cycles.
 JITTER = 80
-CTC_HANDLER = 0x2BE  # avr-nm ctc_100hz.elf: 000002be T __vector_7
+CTC_HANDLER = 0x2BE
+FW = Path(__file__).parent / "firmware"  # avr-nm ctc_100hz.elf: 000002be T __vector_7
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -85,6 +87,9 @@ def test_the_vector_table_counts_timer2_compa_entries_live_during_the_ctc_exampl
 def test_delay_in_an_isr_shows_lost_timer0_overflows_and_the_warning(qtbot, window):
     """Press the button on D2 (INT0, falling): delay() inside the handler loses TIMER0_OVF."""
     dock = open_with_inspector(qtbot, window, "delay_in_isr")
+    window.load_firmware(FW / "delay_in_isr.elf")  # the same build, with its symbols
+    qtbot.waitUntil(lambda: (window._last_snapshot.firmware or "").endswith(".elf"))
+    qtbot.waitUntil(lambda: dock.vectors.row("INT0")["Handler"] == "__vector_1")
     qtbot.waitUntil(lambda: entries(dock, "TIMER0_OVF") > 20, timeout=5000)
     assert dock.vectors.row("TIMER0_OVF")["Lost"] == "0"
     window.board.press_part("button1")
@@ -97,6 +102,8 @@ def test_delay_in_an_isr_shows_lost_timer0_overflows_and_the_warning(qtbot, wind
     assert entries(dock, "INT0") == 1
     assert any("INT0 handler ran" in t for t in dock.vectors.warning_texts())
     assert dock.vectors.warning_texts()[0].split()[1] == "s"  # "1.234567 s  TIMER0_OVF ..."
+    dock.tabs.setCurrentIndex(MEMORY_TAB)  # the sketch's volatile counter, named from the ELF
+    qtbot.waitUntil(lambda: dock.memory.variable_values().get("presses") == 1, timeout=3000)
 
 
 def test_editing_ocr2a_while_paused_changes_the_frequency_the_scope_measures(qtbot, window):

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import html
+import time
 
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...sim.inspection import Inspection
 
@@ -15,6 +16,8 @@ REGIONS: dict[str, tuple[int, int, str]] = {
     "Registers and I/O (0x000-0x0ff)": (0x000, 0x100, "data"),
     "EEPROM (0x000-0x3ff)": (0x000, 0x400, "eeprom"),
 }
+#: The hex view is redrawn at most this often (a 2 KiB dump as rich text costs ~10 ms)
+REDRAW_SECONDS = 0.5
 TINTS = ("#dbeafe", "#dcfce7", "#fef9c3", "#fce7f3", "#e0e7ff", "#ffedd5")
 
 
@@ -57,10 +60,18 @@ class MemoryView(QtWidgets.QWidget):
         split.setStretchFactor(1, 2)
         lay.addWidget(split, 1)
         self._shot: Inspection | None = None
+        self._drawn_at = 0.0
+        self._later = QtCore.QTimer(self, singleShot=True)
+        self._later.timeout.connect(self._redraw)
 
     def show_inspection(self, shot: Inspection) -> None:
+        """Show ``shot`` (now, or within ``REDRAW_SECONDS`` of the last redraw)."""
         self._shot = shot
-        self._redraw()
+        wait = self._drawn_at + REDRAW_SECONDS - time.perf_counter()
+        if wait <= 0:
+            self._redraw()
+        elif not self._later.isActive():
+            self._later.start(int(wait * 1000) + 1)
 
     def variable_values(self) -> dict[str, int]:
         """The values shown in the variables table of the 1-, 2- and 4-byte variables."""
@@ -86,6 +97,7 @@ class MemoryView(QtWidgets.QWidget):
         if key == self._key:
             return
         self._key = key
+        self._drawn_at = time.perf_counter()
         owners: dict[int, int] = {}
         if which == "data":
             for i, (_name, (addr, size)) in enumerate(

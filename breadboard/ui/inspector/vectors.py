@@ -50,7 +50,7 @@ class VectorView(QtWidgets.QWidget):
         head = QtWidgets.QHBoxLayout()
         self.summary = QtWidgets.QLabel("")
         self.summary.setTextFormat(QtCore.Qt.TextFormat.RichText)
-        self.summary.setWordWrap(True)
+        self.summary.setWordWrap(False)
         self.summary.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
         )
@@ -125,10 +125,12 @@ class VectorView(QtWidgets.QWidget):
         else:
             now = "main program"
         i_flag = "I = 1 (interrupts on)" if stats.interrupts_enabled else "<b>I = 0</b> (off)"
-        self.summary.setText(
+        summary = (
             f"t = {fmt.seconds(stats.cycle, f)} · {now} · {i_flag} · longest interrupts-off "
             f"{fmt.micros(stats.longest_interrupts_off, f)} µs"
         )
+        self.summary.setText(summary)
+        self.summary.setToolTip(summary)
         self._show_warnings(stats.warnings, f, stats.cycle)
 
     def row(self, vector: int | str) -> dict[str, str]:
