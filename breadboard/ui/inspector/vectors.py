@@ -85,6 +85,10 @@ class VectorView(QtWidgets.QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         self._widths = [0] * len(COLUMNS)  # longest text per column: resize when one grows
+        self.table.setToolTip(
+            "Right-click a vector: break on its entry, or run until it is entered; "
+            "double-click: run until it is entered"
+        )
         self.table.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.cellDoubleClicked.connect(lambda r, _c: self.runToVector.emit(r) if r else None)
