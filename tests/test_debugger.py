@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import firmware_path
 
 from breadboard.circuit import Circuit
 from breadboard.sim import commands as cmd
@@ -23,13 +24,12 @@ from breadboard.sim.inspection import NEEDS_AVR, inspect
 from breadboard.sim.simulation import BREAK, Simulation
 from breadboard.sim.worker import SimulationWorker
 
-FW = Path(__file__).parent / "firmware"
 EXAMPLES = Path(__file__).parents[1] / "resources" / "examples"
 
 
 @pytest.fixture
 def ctc() -> Simulation:
-    sim = Simulation.open(FW / "ctc_100hz.elf")
+    sim = Simulation.open(firmware_path("ctc_100hz", "elf"))
     sim.add_breakpoint("main")
     assert sim.run_for("10ms") == BREAK
     sim.remove_breakpoint()
@@ -125,7 +125,7 @@ def test_listing_marks_pc_names_call_targets_and_labels_functions(ctc):
 
 
 def test_inspection_has_the_vector_table_registers_and_named_variables():
-    sim = Simulation.open(FW / "delay_in_isr.elf")
+    sim = Simulation.open(firmware_path("delay_in_isr", "elf"))
     sim.run_for("50ms")
     shot = inspect(sim)
     assert shot.unavailable is None and shot.stats is not None
@@ -166,7 +166,7 @@ def test_the_worker_pauses_at_a_breakpoint_and_publishes_why(speed):
     worker.start()
     try:
         worker.post(cmd.SetSpeed(speed))
-        worker.post(cmd.Open(FW / "ctc_100hz.elf"))
+        worker.post(cmd.Open(firmware_path("ctc_100hz", "elf")))
         worker.post(cmd.SetBreakpoint("TIMER2_COMPA"))
         snap = wait_for(worker, lambda s: s.paused and s.stop_reason is not None)
         handler = 0x2BE  # avr-nm: 000002be T __vector_7

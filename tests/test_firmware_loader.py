@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import firmware_path
 
 from breadboard.firmware import (
     FLASH_WORDS,
@@ -649,7 +650,7 @@ def test_utf8_text_is_named_as_text_not_binary_data(tmp_path):
 def test_elf_data_symbols_name_the_variables_at_their_avr_nm_data_addresses():
     """avr-nm: ``0080012e 00000002 b presses``: data symbols are the data-space address
     (0x800000 subtracted) of each STT_OBJECT in .data/.bss; flash symbols leave them out."""
-    fw = load_elf(Path(__file__).parent / "firmware" / "delay_in_isr.elf")
+    fw = load_elf(firmware_path("delay_in_isr", "elf"))
     assert fw.data_symbols["presses"] == 0x12E
     assert fw.data_sizes["presses"] == 2
     assert fw.data_symbols["timer0_millis"] == 0x131

@@ -72,7 +72,7 @@ def test_delay_inside_an_int0_isr_loses_timer0_overflows_and_millis_falls_behind
     (compared line by line with the same sketch where the button is never pressed)."""
 
     def run(press: bool) -> Simulation:
-        sim = Simulation.open(FW / "delay_in_isr.elf")
+        sim = Simulation.open(firmware_path("delay_in_isr", "elf"))
         sim.run_for(16_000_000 // 10)
         if press:
             sim.drive("D2", 0)

@@ -11,11 +11,11 @@ References (ATmega328P datasheet DS40002061):
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from conftest import firmware_path  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
 from breadboard.ui.inspector import REGISTER_GROUPS  # noqa: E402
@@ -26,8 +26,7 @@ from breadboard.ui.main_window import MainWindow  # noqa: E402
 #: instruction in progress completes; digitalWrite() runs with interrupts off for a few
 #: cycles): the example's own expectation is p2p 5 us = 80 cycles.
 JITTER = 80
-CTC_HANDLER = 0x2BE
-FW = Path(__file__).parent / "firmware"  # avr-nm ctc_100hz.elf: 000002be T __vector_7
+CTC_HANDLER = 0x2BE  # avr-nm ctc_100hz.elf: 000002be T __vector_7
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -87,7 +86,7 @@ def test_the_vector_table_counts_timer2_compa_entries_live_during_the_ctc_exampl
 def test_delay_in_an_isr_shows_lost_timer0_overflows_and_the_warning(qtbot, window):
     """Press the button on D2 (INT0, falling): delay() inside the handler loses TIMER0_OVF."""
     dock = open_with_inspector(qtbot, window, "delay_in_isr")
-    window.load_firmware(FW / "delay_in_isr.elf")  # the same build, with its symbols
+    window.load_firmware(firmware_path("delay_in_isr", "elf"))  # the same build, with symbols
     qtbot.waitUntil(lambda: (window._last_snapshot.firmware or "").endswith(".elf"))
     qtbot.waitUntil(lambda: dock.vectors.row("INT0")["Handler"] == "__vector_1")
     qtbot.waitUntil(lambda: entries(dock, "TIMER0_OVF") > 20, timeout=5000)
