@@ -56,7 +56,7 @@ def test_int0_button_press_lights_the_led_in_the_frame_that_shows_the_pin_high(q
     """Press the INT0 example's button through the board's own mouse path: INT0 fires, loop()
     drives D4 high, and the LED item is lit in the same frame whose snapshot shows D4 high."""
     window.open_example(example(window, "int0_button"))
-    wait_firmware(qtbot, window, "int0_change.hex")
+    wait_firmware(qtbot, window, "int0_change.elf")
     qtbot.wait(100)
     assert window.board.led_brightness("led_rise") < 0.1
     window.board.press_part("button1")

@@ -15,7 +15,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from conftest import firmware_path  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
 from breadboard.ui.inspector import REGISTER_GROUPS  # noqa: E402
@@ -85,9 +84,8 @@ def test_the_vector_table_counts_timer2_compa_entries_live_during_the_ctc_exampl
 
 def test_delay_in_an_isr_shows_lost_timer0_overflows_and_the_warning(qtbot, window):
     """Press the button on D2 (INT0, falling): delay() inside the handler loses TIMER0_OVF."""
-    dock = open_with_inspector(qtbot, window, "delay_in_isr")
-    window.load_firmware(firmware_path("delay_in_isr", "elf"))  # the same build, with symbols
-    qtbot.waitUntil(lambda: (window._last_snapshot.firmware or "").endswith(".elf"))
+    dock = open_with_inspector(qtbot, window, "delay_in_isr")  # examples open their ELF
+    assert (window._last_snapshot.firmware or "").endswith("delay_in_isr.elf")
     qtbot.waitUntil(lambda: dock.vectors.row("INT0")["Handler"] == "__vector_1")
     qtbot.waitUntil(lambda: entries(dock, "TIMER0_OVF") > 20, timeout=5000)
     assert dock.vectors.row("TIMER0_OVF")["Lost"] == "0"

@@ -46,12 +46,15 @@ def load_examples() -> list[Example]:
         except PresetError as e:  # a bad preset is a bug in index.json: say where, open anyway
             print(f"breadboard: {folder / 'index.json'}: example {name!r}: {e}", file=sys.stderr)
             preset = Preset()
+        # the ELF where there is one: the inspector and the scope then name functions and
+        # variables (the .hex is the same program, as the Arduino IDE exports it)
+        binary = d / f"{fw}.elf" if (d / f"{fw}.elf").exists() else d / f"{fw}.hex"
         ex = Example(
             name=name,
             title=info.get("title", name),
             description=info.get("description", ""),
             folder=d,
-            firmware=d / fw if script else d / f"{fw}.hex",
+            firmware=d / fw if script else binary,
             source=d / fw if script else d / f"{fw}.ino",
             circuit=d / "circuit.json",
             menu=info.get("menu", ""),
