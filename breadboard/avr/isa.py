@@ -238,7 +238,7 @@ def decode(flash: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     pcs = np.arange(n, dtype=np.int64)
     nxt = np.empty(n, dtype=np.uint16)
     nxt[:-1] = flash[1:]
-    nxt[-1] = 0xFFFF
+    nxt[-1] = flash[0] if n == FLASH_WORDS else 0xFFFF  # the PC wraps: 0x3FFF, then 0
     for ins in INSTRUCTIONS[1:]:
         sel = np.nonzero(op == ins.id)[0]
         if sel.size == 0:
@@ -361,7 +361,10 @@ SREG_CLEAR = ("CLC", "CLZ", "CLN", "CLV", "CLS", "CLH", "CLT", "CLI")
 def disassemble(flash: np.ndarray, pc: int) -> tuple[str, int]:
     """Text of the instruction at word address ``pc`` and its length in words."""
     w = int(flash[pc])
-    nxt = int(flash[pc + 1]) if pc + 1 < len(flash) else 0xFFFF
+    if pc + 1 < len(flash):
+        nxt = int(flash[pc + 1])
+    else:
+        nxt = int(flash[0]) if len(flash) == FLASH_WORDS else 0xFFFF
     ins = INSTRUCTIONS[int(OPCODE_LUT[w])]
     if ins.id == 0:
         return f".word 0x{w:04x}  ; undefined", 1

@@ -39,7 +39,6 @@ from .regs import (
     EXIT_SPM,
     EXIT_TARGET,
     EXIT_WATCH,
-    HALT_PC_OUTSIDE,
     HALT_UNDEFINED,
     IRQ_ENTER,
     IRQ_LOST,
@@ -87,6 +86,8 @@ from .regs import (
     SMCR,
     SPH,
     SPL,
+    SPM_BUFFER,
+    SPM_PAGE_WORDS,
     SPMCSR,
     SREG,
     VEC_EN_ADDR,
@@ -98,23 +99,24 @@ from .regs import (
     W1_ACTION,
     WATCH_SLOTS,
 )
-from .sysctl import wake_delay, wakes
+from .sysctl import BOOT_START, wake_delay, wakes
 from .wdt import wdt_kick
 
 FLASH_WORDS = isa.FLASH_WORDS
-#: Decoded arrays carry two sentinel entries past the end of flash with this id, so running
-#: off the end of flash halts without a bounds check per instruction.
-OP_OUTSIDE = isa.N_INSTRUCTIONS
+PC_MASK = isa.PC_MASK
+#: The PC has 14 bits (datasheet 7): the word after 0x3FFF is 0x0000. The decoded arrays carry
+#: three sentinel entries past the end of flash with this id (the furthest a PC can step: a
+#: skip at 0x3FFF over a two-word instruction at 0x0000 lands on 0x4002); fetching one wraps
+#: the PC to the start of flash and fetches again, so running over the end costs no check per
+#: instruction. Jumps and returns keep the low 14 bits of their target.
+OP_WRAP = isa.N_INSTRUCTIONS
 #: A breakpoint replaces the decoded id at its address (``Mcu`` keeps the original): the loop
 #: stops there with EXIT_BREAK before the instruction runs, at no cost per instruction. Two
 #: ids, so a skip over a breakpointed two-word instruction still skips two words.
 OP_BREAK1 = isa.N_INSTRUCTIONS + 1
 OP_BREAK2 = isa.N_INSTRUCTIONS + 2
 N_IDS = isa.N_INSTRUCTIONS + 3
-DECODED_SIZE = FLASH_WORDS + 2
-#: Temporary page buffer for SPM, kept in the data array above the chip's address space.
-SPM_BUFFER = 0xF000
-SPM_PAGE_WORDS = 64
+DECODED_SIZE = FLASH_WORDS + 3
 
 # Instruction ids the handlers tell apart within their group.
 _I = {ins.name: ins.id for ins in isa.INSTRUCTIONS}
@@ -127,7 +129,7 @@ INC, COM, LSR, ROR, LPM, LPM_ZP, BSET = (
 
 WORDS = np.zeros(N_IDS, dtype=np.int64)
 WORDS[: isa.N_INSTRUCTIONS] = isa.WORDS
-WORDS[OP_OUTSIDE] = 1
+WORDS[OP_WRAP] = 1
 WORDS[OP_BREAK1] = 1
 WORDS[OP_BREAK2] = 2
 
@@ -325,6 +327,8 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
     while True:
         if cycle >= next_event:
             # ---- the slow path: stalls, resets, peripherals, logs, interrupts, sleep ----
+            if pc >= FLASH_WORDS:
+                pc -= FLASH_WORDS  # stepped over the end of flash: an interrupt pushes this
             if st[S_STALL]:
                 cycle += st[S_STALL]  # EEPROM access: the CPU is halted a few cycles
                 st[S_STALL] = 0
@@ -630,7 +634,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 io = io_read(data, st, a + 0x20, cycle + 1, sreg, sp)
                 skip = ((io >> b) & 1) == (1 if o == SBIS else 0)
             if skip:
-                n_words = WORDS[op[pc + 1]]
+                n_words = WORDS[op[(pc + 1) & PC_MASK]]
                 cycle += 1 + n_words
                 pc += 1 + n_words
             else:
@@ -698,17 +702,11 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 cycle += 3
                 ret = pc + 1
                 dest = np.int64(data[30]) | (np.int64(data[31]) << 8)
+            ret &= PC_MASK
             data[sp] = ret & 0xFF
             data[(sp - 1) & 0xFFFF] = (ret >> 8) & 0xFF
             sp = (sp - 2) & 0xFFFF
-            if dest >= FLASH_WORDS:
-                st[S_HALT] = HALT_PC_OUTSIDE
-                st[S_HALT_PC] = dest
-                st[S_HALT_WORD] = 0xFFFF
-                pc = dest
-                result = EXIT_HALT
-                break
-            pc = dest
+            pc = dest & PC_MASK
         elif g == G_RET:  # 1001 0101 0000 1000 / 1001 0101 0001 1000
             cycle += 4
             hi = np.int64(data[(sp + 1) & 0xFFFF])
@@ -736,14 +734,7 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 irqlog[n, 2] = IRQ_RETURN
                 irqlog[n, 3] = -1
                 st[S_IRQ_N] = n + 1
-            if dest >= FLASH_WORDS:
-                st[S_HALT] = HALT_PC_OUTSIDE
-                st[S_HALT_PC] = dest
-                st[S_HALT_WORD] = 0xFFFF
-                pc = dest
-                result = EXIT_HALT
-                break
-            pc = dest
+            pc = dest & PC_MASK
         elif g == G_PUSH:  # 1001 001d dddd 1111
             cycle += 2
             value = np.int64(data[a])
@@ -855,25 +846,10 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             pc += 1
         elif g == G_JMP:  # 1001 010k kkkk 110k + k16
             cycle += 3
-            if a >= FLASH_WORDS:
-                st[S_HALT] = HALT_PC_OUTSIDE
-                st[S_HALT_PC] = a
-                st[S_HALT_WORD] = 0xFFFF
-                pc = a
-                result = EXIT_HALT
-                break
-            pc = a
+            pc = a & PC_MASK
         elif g == G_IJMP:  # 1001 0100 0000 1001
             cycle += 2
-            dest = np.int64(data[30]) | (np.int64(data[31]) << 8)
-            if dest >= FLASH_WORDS:
-                st[S_HALT] = HALT_PC_OUTSIDE
-                st[S_HALT_PC] = dest
-                st[S_HALT_WORD] = 0xFFFF
-                pc = dest
-                result = EXIT_HALT
-                break
-            pc = dest
+            pc = (np.int64(data[30]) | (np.int64(data[31]) << 8)) & PC_MASK
         elif g == G_LPM:
             # LPM 1001 0101 1100 1000; LPM Rd,Z 1001 000d dddd 0100; LPM Rd,Z+ ... 0101
             cycle += 3
@@ -938,28 +914,33 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             cycle += 1
             z = np.int64(data[30]) | (np.int64(data[31]) << 8)
             pc += 1
-            if spm(data, flash, st, z, np.int64(data[0]), np.int64(data[1])):
+            if pc <= BOOT_START:
+                # Executed from the application section: SPM is disabled there (datasheet 27,
+                # "Application Section"); SPMEN's four-cycle window closes unused.
+                data[SPMCSR] = np.int64(data[SPMCSR]) & ~0x3F
+            elif spm(data, flash, st, z, np.int64(data[0]), np.int64(data[1])):
                 st[S_SPM_DIRTY] = 1
                 result = EXIT_SPM
                 break
         else:
             # An undefined opcode, the sentinel past the end of flash, or a breakpoint.
             executed -= 1
+            if o == OP_WRAP:
+                pc -= FLASH_WORDS  # the 14-bit PC wrapped: fetch again at the start of flash
+                continue
             if o >= OP_BREAK1:
                 result = EXIT_BREAK
                 break
-            if o == OP_OUTSIDE:
-                st[S_HALT] = HALT_PC_OUTSIDE
-                st[S_HALT_WORD] = 0xFFFF
-            else:
-                st[S_HALT] = HALT_UNDEFINED
-                st[S_HALT_WORD] = flash[pc]
+            st[S_HALT] = HALT_UNDEFINED
+            st[S_HALT_WORD] = flash[pc]
             st[S_HALT_PC] = pc
             result = EXIT_HALT
             break
 
     if st[S_LOST_N]:
         flush_lost(st, irqlog)
+    if pc >= FLASH_WORDS:
+        pc -= FLASH_WORDS
     st[S_PC] = pc
     st[S_CYCLE] = cycle
     st[S_INSTRUCTIONS] += executed
@@ -995,7 +976,7 @@ __all__ = [
     "io_access",
     "NEVER",
     "DECODED_SIZE",
-    "OP_OUTSIDE",
+    "OP_WRAP",
     "OP_BREAK1",
     "OP_BREAK2",
 ]
