@@ -7,8 +7,10 @@ next peripheral event, and "now" whenever something happened that may let an int
 one comparison.
 
 Conventions:
-- Each handler first adds its cycles, so side effects (pin changes, log entries) are stamped
-  with the cycle at which the instruction completes.
+- The fetch adds the instruction's cycles from the instruction table (``CYCLES``) before its
+  handler runs, so side effects (pin changes, log entries) are stamped with the cycle at
+  which the instruction completes; a handler adds only what the table cannot know (a taken
+  branch, a skip). The handler is chosen by the table's group column (``GROUP``).
 - Interrupt response (datasheet 7.7.1 / 11.1): 4 cycles push the PC and clear I, then the
   vector's first instruction runs; 4 more when the interrupt wakes the CPU from sleep. The
   interrupt log stamps entry with the cycle at which the vector's first instruction starts.
@@ -127,36 +129,39 @@ INC, COM, LSR, ROR, LPM, LPM_ZP, BSET = (
     _I[n] for n in ("INC", "COM", "LSR", "ROR", "LPM", "LPM_ZP", "BSET")
 )
 
-WORDS = np.zeros(N_IDS, dtype=np.int64)
-WORDS[: isa.N_INSTRUCTIONS] = isa.WORDS
-WORDS[OP_WRAP] = 1
-WORDS[OP_BREAK1] = 1
-WORDS[OP_BREAK2] = 2
 
-# The loop dispatches on a handler group, GROUP[id]; the instructions of one group share a
-# handler and differ by the small tables below (fewer branches for numba to compile than
-# testing the instruction ids one by one, and no slower to run).
+def _per_id(values: np.ndarray, wrap: int, break1: int, break2: int) -> np.ndarray:
+    """A per-instruction column of the table, extended to the kernel's three extra ids."""
+    t = np.zeros(N_IDS, dtype=np.int64)
+    t[: isa.N_INSTRUCTIONS] = values
+    t[OP_WRAP], t[OP_BREAK1], t[OP_BREAK2] = wrap, break1, break2
+    return t
+
+
+WORDS = _per_id(isa.WORDS, 1, 1, 2)
+#: Base cycles, added at the fetch (before the handler runs, so side effects are stamped with
+#: the cycle the instruction completes at). An undefined opcode, the wrap sentinel and a
+#: breakpoint cost nothing: they stop or re-fetch before anything executes.
+CYCLES = _per_id(isa.CYCLES, 0, 0, 0)
+CYCLES[0] = 0
+
+# The loop dispatches on the handler group, GROUP[id], a column of the instruction table: the
+# instructions of one group share a handler and differ by the small tables below (fewer
+# branches for numba to compile than testing the instruction ids one by one, and no slower to
+# run). The kernel's three extra ids are in group HALT, with UNDEFINED.
+GROUP = _per_id(isa.GROUP, 0, 0, 0)
+#: The handler groups run_slice has a handler for, in its order (a test checks they are the
+#: table's groups, each with its ``elif g == G_...`` branch).
+HANDLER_GROUPS = (
+    "HALT", "LDI", "MOV", "BRBC", "BRBS", "ADD", "SUB", "LOGIC", "RJMP", "LDST", "MOVW",
+    "ADIW", "SKIP", "IN", "OUT", "SBI", "CALL", "RET", "PUSH", "POP", "INC", "COM", "SHIFT",
+    "SWAP", "MUL", "JMP", "IJMP", "LPM", "BSET", "BST", "BLD", "NOP", "WDR", "SLEEP", "SPM",
+)  # fmt: skip
 (
-    G_HALT, G_LDI, G_MOV, G_BRBC, G_BRBS, G_ADD, G_SUB, G_LOGIC, G_RJMP, G_LD, G_ST, G_MOVW,
+    G_HALT, G_LDI, G_MOV, G_BRBC, G_BRBS, G_ADD, G_SUB, G_LOGIC, G_RJMP, G_LDST, G_MOVW,
     G_ADIW, G_SKIP, G_IN, G_OUT, G_SBI, G_CALL, G_RET, G_PUSH, G_POP, G_INC, G_COM, G_SHIFT,
     G_SWAP, G_MUL, G_JMP, G_IJMP, G_LPM, G_BSET, G_BST, G_BLD, G_NOP, G_WDR, G_SLEEP, G_SPM,
-) = range(36)  # fmt: skip
-_GROUPS = {
-    G_LDI: ("LDI",), G_MOV: ("MOV",), G_BRBC: ("BRBC",), G_BRBS: ("BRBS",),
-    G_ADD: ("ADD", "ADC"), G_SUB: ("SUB", "SUBI", "CP", "CPI", "SBC", "SBCI", "CPC"),
-    G_LOGIC: ("AND", "ANDI", "OR", "ORI", "EOR"), G_RJMP: ("RJMP",),
-    G_LD: ("LD_X", "LD_XP", "LD_MX", "LD_YP", "LD_MY", "LD_ZP", "LD_MZ", "LDD_Y", "LDD_Z", "LDS"),
-    G_ST: ("ST_X", "ST_XP", "ST_MX", "ST_YP", "ST_MY", "ST_ZP", "ST_MZ", "STD_Y", "STD_Z", "STS"),
-    G_MOVW: ("MOVW",), G_ADIW: ("ADIW", "SBIW"),
-    G_SKIP: ("CPSE", "SBRC", "SBRS", "SBIC", "SBIS"), G_IN: ("IN",), G_OUT: ("OUT",),
-    G_SBI: ("SBI", "CBI"), G_CALL: ("RCALL", "CALL", "ICALL"), G_RET: ("RET", "RETI"),
-    G_PUSH: ("PUSH",), G_POP: ("POP",), G_INC: ("INC", "DEC"), G_COM: ("COM", "NEG"),
-    G_SHIFT: ("LSR", "ROR", "ASR"), G_SWAP: ("SWAP",),
-    G_MUL: ("MUL", "MULS", "MULSU", "FMUL", "FMULS", "FMULSU"), G_JMP: ("JMP",),
-    G_IJMP: ("IJMP",), G_LPM: ("LPM", "LPM_Z", "LPM_ZP"), G_BSET: ("BSET", "BCLR"),
-    G_BST: ("BST",), G_BLD: ("BLD",), G_NOP: ("NOP", "BREAK"), G_WDR: ("WDR",),
-    G_SLEEP: ("SLEEP",), G_SPM: ("SPM",),
-}  # fmt: skip
+) = (isa.GROUP_ID[name] for name in HANDLER_GROUPS)  # fmt: skip
 
 
 def _table(values: dict[str, int]) -> np.ndarray:
@@ -166,7 +171,6 @@ def _table(values: dict[str, int]) -> np.ndarray:
     return t
 
 
-GROUP = _table({name: g for g, names in _GROUPS.items() for name in names})
 #: The second operand is the immediate ``b`` rather than register ``b``.
 IMM = _table(dict.fromkeys(("SUBI", "CPI", "SBCI", "ANDI", "ORI"), 1))
 #: The carry flag takes part (ADC, SBC, SBCI, CPC).
@@ -189,6 +193,8 @@ for _kind in ("LD", "ST"):
         _MODE[_kind + _suffix] = _mode
 PTR = _table(_PTR)
 PTR_MODE = _table(_MODE)
+#: A store (ST/STD/STS), not a load.
+STORE = _table(dict.fromkeys((n for n in _PTR if n.startswith("ST")), 1))
 #: Multiplies: Rd signed, Rr signed, fractional (result shifted left one bit).
 SIGNED_D = _table(dict.fromkeys(("MULS", "MULSU", "FMULS", "FMULSU"), 1))
 SIGNED_R = _table(dict.fromkeys(("MULS", "FMULS"), 1))
@@ -416,31 +422,27 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
         o = op[pc]
         a = np.int64(opa[pc])
         b = np.int64(opb[pc])
+        cycle += CYCLES[o]  # the table's cycles; handlers add only a taken branch's or skip's
         g = GROUP[o]
         if g == G_LDI:  # 1110 KKKK dddd KKKK
-            cycle += 1
             data[a] = b
             pc += 1
         elif g == G_MOV:  # 0010 11rd dddd rrrr
-            cycle += 1
             data[a] = data[b]
             pc += 1
         elif g == G_BRBC:  # 1111 01kk kkkk ksss
             if (sreg >> b) & 1 == 0:
-                cycle += 2
+                cycle += 1  # taken: one more than the table's
                 pc = a
             else:
-                cycle += 1
                 pc += 1
         elif g == G_BRBS:  # 1111 00kk kkkk ksss
             if (sreg >> b) & 1:
-                cycle += 2
+                cycle += 1  # taken: one more than the table's
                 pc = a
             else:
-                cycle += 1
                 pc += 1
         elif g == G_ADD:  # 0000 11rd dddd rrrr / 0001 11rd dddd rrrr
-            cycle += 1
             d = np.int64(data[a])
             r = np.int64(data[b])
             c = sreg & C_ if CARRY[o] else 0
@@ -466,7 +468,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
         elif g == G_SUB:
             # SUB 0001 10rd, SUBI 0101 KKKK, CP 0001 01rd, CPI 0011 KKKK,
             # SBC 0000 10rd, SBCI 0100 KKKK, CPC 0000 01rd
-            cycle += 1
             d = np.int64(data[a])
             r = b if IMM[o] else np.int64(data[b])
             carry = CARRY[o]
@@ -497,7 +498,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             pc += 1
         elif g == G_LOGIC:
             # AND 0010 00rd, ANDI 0111 KKKK, OR 0010 10rd, ORI 0110 KKKK, EOR 0010 01rd
-            cycle += 1
             d = np.int64(data[a])
             r = b if IMM[o] else np.int64(data[b])
             kind = LOGIC[o]
@@ -515,12 +515,15 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             data[a] = res8
             pc += 1
         elif g == G_RJMP:  # 1100 kkkk kkkk kkkk
-            cycle += 2
             pc = a
-        elif g == G_LD:
+        elif g == G_LDST:
             # LD Rd,X 1001 000d dddd 1100 (X+ 1101, -X 1110); Y+ 1001, -Y 1010; Z+ 0001,
-            # -Z 0010; LDD 10q0 qq0d dddd yqqq; LDS 1001 000d dddd 0000 + k16
-            cycle += 2
+            # -Z 0010; LDD 10q0 qq0d dddd yqqq; LDS 1001 000d dddd 0000 + k16;
+            # ST Rr: 1001 001r ... with the same low bits; STD 10q0 qq1r rrrr yqqq; STS.
+            # One handler for both, so the pointer addressing is written once and inline (as
+            # an @inner helper it stayed a real call per LD/ST: numba does not inline between
+            # jitted functions, checked in run_slice's assembly).
+            value = np.int64(data[a])  # a store's source, read before the pointer moves
             mode = PTR_MODE[o]
             if mode == DIRECT:
                 addr = b
@@ -538,34 +541,12 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                     if mode != PLAIN:
                         data[p] = ptr & 0xFF
                         data[p + 1] = ptr >> 8
-            if addr >= 0x100:
-                data[a] = data[addr]  # SRAM: the common case, no call
-            else:
-                data[a] = io_read(data, st, addr, cycle, sreg, sp)
-            pc += WORDS[o]
-        elif g == G_ST:
-            # ST X,Rr 1001 001r rrrr 1100 (X+ 1101, -X 1110); Y+ 1001, -Y 1010; Z+ 0001,
-            # -Z 0010; STD 10q0 qq1r rrrr yqqq; STS 1001 001r rrrr 0000 + k16
-            cycle += 2
-            value = np.int64(data[a])
-            mode = PTR_MODE[o]
-            if mode == DIRECT:
-                addr = b
-            else:
-                p = PTR[o]
-                ptr = np.int64(data[p]) | (np.int64(data[p + 1]) << 8)
-                if mode == DISPLACED:
-                    addr = (ptr + b) & 0xFFFF
+            if not STORE[o]:
+                if addr >= 0x100:
+                    data[a] = data[addr]  # SRAM: the common case, no call
                 else:
-                    if mode == PRE_DEC:
-                        ptr = (ptr - 1) & 0xFFFF
-                    addr = ptr
-                    if mode == POST_INC:
-                        ptr = (ptr + 1) & 0xFFFF
-                    if mode != PLAIN:
-                        data[p] = ptr & 0xFF
-                        data[p + 1] = ptr >> 8
-            if addr >= 0x100:
+                    data[a] = io_read(data, st, addr, cycle, sreg, sp)
+            elif addr >= 0x100:
                 if addr <= w_hi and addr >= w_lo:
                     old = np.int64(data[addr])
                     data[addr] = value
@@ -592,12 +573,10 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                     break
             pc += WORDS[o]
         elif g == G_MOVW:  # 0000 0001 dddd rrrr
-            cycle += 1
             data[a] = data[b]
             data[a + 1] = data[b + 1]
             pc += 1
         elif g == G_ADIW:  # 1001 0110 KKdd KKKK / 1001 0111 KKdd KKKK
-            cycle += 2
             d = np.int64(data[a]) | (np.int64(data[a + 1]) << 8)
             if o == ADIW:
                 res = (d + b) & 0xFFFF
@@ -631,24 +610,21 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             elif o == SBRS:
                 skip = (np.int64(data[a]) >> b) & 1 == 1
             else:
-                io = io_read(data, st, a + 0x20, cycle + 1, sreg, sp)
+                io = io_read(data, st, a + 0x20, cycle, sreg, sp)
                 skip = ((io >> b) & 1) == (1 if o == SBIS else 0)
             if skip:
                 n_words = WORDS[op[(pc + 1) & PC_MASK]]
-                cycle += 1 + n_words
+                cycle += n_words  # skipped: 1 or 2 more
                 pc += 1 + n_words
             else:
-                cycle += 1
                 pc += 1
         elif g == G_IN:  # 1011 0AAd dddd AAAA
-            cycle += 1
             if b == SREG - 0x20:
                 data[a] = sreg  # `in r0, SREG`: every cli()/SREG-restore pair starts here
             else:
                 data[a] = io_read(data, st, b + 0x20, cycle, sreg, sp)
             pc += 1
         elif g == G_OUT:  # 1011 1AAr rrrr AAAA
-            cycle += 1
             value = np.int64(data[a])
             if b == SREG - 0x20:
                 if value & I_ and not sreg & I_:
@@ -670,7 +646,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                     break
             pc += 1
         elif g == G_SBI:  # 1001 1010 AAAA Abbb / 1001 1000 AAAA Abbb
-            cycle += 2
             addr = a + 0x20
             # Read-modify-write of the register, except bits where a one is an action (flags,
             # PINx): there only SBI's own bit is written as a one (datasheet 8.5).
@@ -691,15 +666,12 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
         elif g == G_CALL:
             # RCALL 1101 kkkk kkkk kkkk; CALL 1001 010k kkkk 111k + k16; ICALL 1001 0101 0000 1001
             if o == RCALL:
-                cycle += 3
                 ret = pc + 1
                 dest = a
             elif o == CALL:
-                cycle += 4
                 ret = pc + 2
                 dest = a
             else:
-                cycle += 3
                 ret = pc + 1
                 dest = np.int64(data[30]) | (np.int64(data[31]) << 8)
             ret &= PC_MASK
@@ -708,7 +680,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             sp = (sp - 2) & 0xFFFF
             pc = dest & PC_MASK
         elif g == G_RET:  # 1001 0101 0000 1000 / 1001 0101 0001 1000
-            cycle += 4
             hi = np.int64(data[(sp + 1) & 0xFFFF])
             lo = np.int64(data[(sp + 2) & 0xFFFF])
             sp = (sp + 2) & 0xFFFF
@@ -736,7 +707,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 st[S_IRQ_N] = n + 1
             pc = dest & PC_MASK
         elif g == G_PUSH:  # 1001 001d dddd 1111
-            cycle += 2
             value = np.int64(data[a])
             if sp >= 0x100:
                 data[sp] = value
@@ -747,7 +717,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             sp = (sp - 1) & 0xFFFF
             pc += 1
         elif g == G_POP:  # 1001 000d dddd 1111
-            cycle += 2
             sp = (sp + 1) & 0xFFFF
             if sp >= 0x100:
                 data[a] = data[sp]
@@ -755,7 +724,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 data[a] = io_read(data, st, sp, cycle, sreg, sp)
             pc += 1
         elif g == G_INC:  # 1001 010d dddd 0011 / 1001 010d dddd 1010
-            cycle += 1
             d = np.int64(data[a])
             if o == INC:
                 res8 = (d + 1) & 0xFF
@@ -776,7 +744,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             data[a] = res8
             pc += 1
         elif g == G_COM:  # 1001 010d dddd 0000 / 1001 010d dddd 0001
-            cycle += 1
             d = np.int64(data[a])
             if o == COM:
                 res8 = 0xFF - d
@@ -803,7 +770,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             pc += 1
         elif g == G_SHIFT:
             # LSR 1001 010d dddd 0110; ROR 1001 010d dddd 0111; ASR 1001 010d dddd 0101
-            cycle += 1
             d = np.int64(data[a])
             if o == LSR:
                 res8 = d >> 1
@@ -820,14 +786,12 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             data[a] = res8
             pc += 1
         elif g == G_SWAP:  # 1001 010d dddd 0010
-            cycle += 1
             d = np.int64(data[a])
             data[a] = ((d << 4) | (d >> 4)) & 0xFF
             pc += 1
         elif g == G_MUL:
             # MUL 1001 11rd dddd rrrr; MULS 0000 0010 dddd rrrr; MULSU 0000 0011 0ddd 0rrr;
             # FMUL 0000 0011 0ddd 1rrr; FMULS 0000 0011 1ddd 0rrr; FMULSU 0000 0011 1ddd 1rrr
-            cycle += 2
             d = np.int64(data[a])
             r = np.int64(data[b])
             if SIGNED_D[o] and d >= 0x80:
@@ -845,14 +809,11 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             data[1] = prod >> 8
             pc += 1
         elif g == G_JMP:  # 1001 010k kkkk 110k + k16
-            cycle += 3
             pc = a & PC_MASK
         elif g == G_IJMP:  # 1001 0100 0000 1001
-            cycle += 2
             pc = (np.int64(data[30]) | (np.int64(data[31]) << 8)) & PC_MASK
         elif g == G_LPM:
             # LPM 1001 0101 1100 1000; LPM Rd,Z 1001 000d dddd 0100; LPM Rd,Z+ ... 0101
-            cycle += 3
             z = np.int64(data[30]) | (np.int64(data[31]) << 8)
             word = np.int64(flash[(z >> 1) & (FLASH_WORDS - 1)])
             value = (word >> 8) & 0xFF if z & 1 else word & 0xFF
@@ -866,7 +827,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                     data[31] = z >> 8
             pc += 1
         elif g == G_BSET:  # 1001 0100 0sss 1000 / 1001 0100 1sss 1000
-            cycle += 1
             if o == BSET:
                 if a == 7 and (sreg & I_) == 0:
                     st[S_INHIBIT] = cycle  # SEI: the next instruction runs first
@@ -880,14 +840,12 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 sreg &= ~(np.int64(1) << a)
             pc += 1
         elif g == G_BST:  # 1111 101d dddd 0bbb
-            cycle += 1
             if (np.int64(data[a]) >> b) & 1:
                 sreg |= T_
             else:
                 sreg &= ~T_
             pc += 1
         elif g == G_BLD:  # 1111 100d dddd 0bbb
-            cycle += 1
             if sreg & T_:
                 data[a] = np.int64(data[a]) | (np.int64(1) << b)
             else:
@@ -896,14 +854,11 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
         elif g == G_NOP:
             # NOP 0000 0000 0000 0000; BREAK 1001 0101 1001 1000
             # (BREAK is a NOP with the on-chip debugger disabled)
-            cycle += 1
             pc += 1
         elif g == G_WDR:  # 1001 0101 1010 1000: restart the watchdog's count
-            cycle += 1
             wdt_kick(data, st, cycle)
             pc += 1
         elif g == G_SLEEP:  # 1001 0101 1000 1000
-            cycle += 1
             pc += 1
             if np.int64(data[SMCR]) & 1:
                 st[S_SLEEPING] = 1
@@ -911,7 +866,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 sleep_enter(data, st, cycle)
                 next_event = 0
         elif g == G_SPM:  # 1001 0101 1110 1000
-            cycle += 1
             z = np.int64(data[30]) | (np.int64(data[31]) << 8)
             pc += 1
             if pc <= BOOT_START:
