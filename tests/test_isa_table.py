@@ -143,6 +143,8 @@ def test_every_table_group_has_its_handler_in_the_kernel():
     assert np.array_equal(kernel.GROUP[:n], isa.GROUP)
     assert np.array_equal(kernel.CYCLES[1:n], isa.CYCLES[1:])
     assert np.array_equal(kernel.WORDS[:n], isa.WORDS)
+    assert np.array_equal(kernel.DISPATCH, kernel.GROUP | (kernel.CYCLES << 8))
+    assert kernel.GROUP.max() < 256  # DISPATCH keeps the group in the low byte
     for extra in (kernel.OP_WRAP, kernel.OP_BREAK1, kernel.OP_BREAK2, 0):
         assert kernel.CYCLES[extra] == 0 and kernel.GROUP[extra] == 0
 

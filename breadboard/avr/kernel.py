@@ -7,8 +7,8 @@ next peripheral event, and "now" whenever something happened that may let an int
 one comparison.
 
 Conventions:
-- The fetch adds the instruction's cycles from the instruction table (``CYCLES``) before its
-  handler runs, so side effects (pin changes, log entries) are stamped with the cycle at
+- The fetch adds the instruction's cycles from the instruction table (``CYCLES``, read with
+  the group in one load from ``DISPATCH``) before its handler runs, so side effects (pin changes, log entries) are stamped with the cycle at
   which the instruction completes; a handler adds only what the table cannot know (a taken
   branch, a skip). The handler is chosen by the table's group column (``GROUP``).
 - Interrupt response (datasheet 7.7.1 / 11.1): 4 cycles push the PC and clear I, then the
@@ -150,6 +150,9 @@ CYCLES[0] = 0
 # branches for numba to compile than testing the instruction ids one by one, and no slower to
 # run). The kernel's three extra ids are in group HALT, with UNDEFINED.
 GROUP = _per_id(isa.GROUP, 0, 0, 0)
+#: What the fetch needs per id in one number (one load per instruction instead of two):
+#: GROUP | CYCLES << 8.
+DISPATCH = GROUP | (CYCLES << 8)
 #: The handler groups run_slice has a handler for, in its order (a test checks they are the
 #: table's groups, each with its ``elif g == G_...`` branch).
 HANDLER_GROUPS = (
@@ -422,8 +425,9 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
         o = op[pc]
         a = np.int64(opa[pc])
         b = np.int64(opb[pc])
-        cycle += CYCLES[o]  # the table's cycles; handlers add only a taken branch's or skip's
-        g = GROUP[o]
+        entry_ = DISPATCH[o]  # one load: the handler group and the table's cycles
+        cycle += entry_ >> 8  # handlers add only a taken branch's or a skip's extra cycles
+        g = entry_ & 0xFF
         if g == G_LDI:  # 1110 KKKK dddd KKKK
             data[a] = b
             pc += 1
