@@ -1441,7 +1441,7 @@ def test_push_pop_round_trip(bench):
 
 
 # =============================================================================================
-# Undefined opcodes and the PC leaving flash
+# Undefined opcodes
 # =============================================================================================
 
 # Opcodes the ATmega328P does not have (AVR Instruction Set Manual, appendix "Device Core
@@ -1487,36 +1487,7 @@ def test_undefined_opcode_halts_naming_pc_and_word(bench, word):
     assert mcu.halted and mcu.pc == pc
 
 
-@pytest.mark.parametrize(
-    "label, code, regs",
-    [
-        ("IJMP Z=0x4000", enc("IJMP"), ptr("Z", 0x4000)),
-        ("IJMP Z=0xFFFF", enc("IJMP"), ptr("Z", 0xFFFF)),
-        ("ICALL Z=0x4000", enc("ICALL"), ptr("Z", 0x4000)),
-        ("JMP 0x4000", enc("JMP", 0x4000), {}),
-        ("CALL 0x10000", enc("CALL", 0x10000), {}),
-    ],
-)
-def test_jump_outside_flash_halts(bench, label, code, regs):
-    """A jump to a word address >= 0x4000 (beyond the 16K-word flash) halts with a reason
-    saying the PC left flash, without raising."""
-    bench.prepare(Case("NOP", label, code, regs=regs))
-    bench.mcu.step()
-    assert bench.mcu.halted, label
-    reason = bench.mcu.halt_reason.lower()
-    assert "outside" in reason and "flash" in reason, reason
-
-
-def test_running_off_the_end_of_flash_halts(bench):
-    """The NOP at the last word (0x3FFF) executes; the next fetch is outside flash and halts."""
-    mcu = bench.mcu
-    bench.prepare(Case("NOP", "", enc("NOP"), pc=0x3FFF))
-    mcu.step()
-    assert not mcu.halted and mcu.cycle == 1
-    mcu.step()
-    assert mcu.halted
-    reason = mcu.halt_reason.lower()
-    assert "outside" in reason and "flash" in reason, reason
+# The PC wrapping at the end of flash (no halt) is checked in test_chip_rules.py.
 
 
 # =============================================================================================
@@ -1624,4 +1595,4 @@ def test_every_defined_instruction_has_a_handler_group():
     for ins in isa.INSTRUCTIONS:
         group = int(kernel.GROUP[ins.id])
         assert (group == kernel.G_HALT) == (ins.name == "UNDEFINED"), ins.name
-    assert kernel.GROUP[kernel.OP_OUTSIDE] == kernel.G_HALT
+    assert kernel.GROUP[kernel.OP_WRAP] == kernel.G_HALT

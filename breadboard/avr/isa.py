@@ -1,10 +1,15 @@
-"""The ATmega328P instruction table: the single source for decoding, disassembly and encoding.
+"""The ATmega328P instruction table: the one source for decoding, base cycles, the kernel's
+handler groups, operand formats, encoding and disassembly.
 
-Each row is (mnemonic, bit pattern, words, cycles, operand format). The pattern is written
-most significant bit first; ``0``/``1`` are fixed bits and letters are operand fields. The
-cycle count is the AVRe+ figure from the AVR Instruction Set Manual for a device with a
-16-bit PC (ATmega328P); the extra cycle of a taken branch and the 2/3 cycles of a skip are
-added by the kernel.
+Each row is (mnemonic, bit pattern, words, cycles, operand format, handler group). The pattern
+is written most significant bit first; ``0``/``1`` are fixed bits and letters are operand
+fields. The cycle count is the AVRe+ figure from the AVR Instruction Set Manual for a device
+with a 16-bit PC (ATmega328P); the kernel adds it before running the instruction
+(``kernel.CYCLES``), and adds only the extra cycle of a taken branch and the 1/2 extra cycles
+of a skip itself. The handler group names the kernel's handler that runs the instruction
+(``kernel.GROUP``: instructions of one group share it). Each operand format is one ``Format``
+record (``FORMATS``): how the operands are pulled out of the opcode, how the assembler's
+operands fill the pattern, and how the instruction is written.
 
 Flash is decoded once into three parallel arrays (``op``, ``a``, ``b``): instruction id and
 two pre-extracted operands, with relative branch targets resolved to absolute word addresses
@@ -13,6 +18,7 @@ and the second word of two-word instructions folded into ``b``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,126 +35,117 @@ class Instruction:
     words: int
     cycles: int
     fmt: str
+    group: str
 
 
-# name, pattern, words, cycles, format.  Formats:
-#   none      no operands
-#   rd_rr     Rd (0-31) in a, Rr (0-31) in b
-#   rd        Rd (0-31) in a
-#   rd16_k    Rd (16-31) in a, K (0-255) in b
-#   movw      Rd (even) in a, Rr (even) in b
-#   muls      Rd, Rr (16-31)
-#   mul3      Rd, Rr (16-23)
-#   pair_k    Rd in {24,26,28,30} in a, K (0-63) in b
-#   ldd       Rd/Rr in a, displacement q (0-63) in b
-#   abs16     Rd/Rr in a, data address (second word) in b
-#   io_bit    I/O address (0-31) in a, bit in b
-#   in_out    Rd/Rr in a, I/O address (0-63) in b
-#   rel12     absolute target word in a
-#   branch    absolute target word in a, SREG bit in b
-#   rd_bit    Rd in a, bit in b
-#   sreg_bit  SREG bit in a
-#   abs22     absolute target word in a (second word folded in)
-_TABLE: list[tuple[str, str, int, int, str]] = [
-    ("UNDEFINED", "", 1, 1, "none"),
-    ("NOP", "0000000000000000", 1, 1, "none"),
-    ("MOVW", "00000001ddddrrrr", 1, 1, "movw"),
-    ("MULS", "00000010ddddrrrr", 1, 2, "muls"),
-    ("MULSU", "000000110ddd0rrr", 1, 2, "mul3"),
-    ("FMUL", "000000110ddd1rrr", 1, 2, "mul3"),
-    ("FMULS", "000000111ddd0rrr", 1, 2, "mul3"),
-    ("FMULSU", "000000111ddd1rrr", 1, 2, "mul3"),
-    ("CPC", "000001rdddddrrrr", 1, 1, "rd_rr"),
-    ("SBC", "000010rdddddrrrr", 1, 1, "rd_rr"),
-    ("ADD", "000011rdddddrrrr", 1, 1, "rd_rr"),
-    ("CPSE", "000100rdddddrrrr", 1, 1, "rd_rr"),
-    ("CP", "000101rdddddrrrr", 1, 1, "rd_rr"),
-    ("SUB", "000110rdddddrrrr", 1, 1, "rd_rr"),
-    ("ADC", "000111rdddddrrrr", 1, 1, "rd_rr"),
-    ("AND", "001000rdddddrrrr", 1, 1, "rd_rr"),
-    ("EOR", "001001rdddddrrrr", 1, 1, "rd_rr"),
-    ("OR", "001010rdddddrrrr", 1, 1, "rd_rr"),
-    ("MOV", "001011rdddddrrrr", 1, 1, "rd_rr"),
-    ("CPI", "0011KKKKddddKKKK", 1, 1, "rd16_k"),
-    ("SBCI", "0100KKKKddddKKKK", 1, 1, "rd16_k"),
-    ("SUBI", "0101KKKKddddKKKK", 1, 1, "rd16_k"),
-    ("ORI", "0110KKKKddddKKKK", 1, 1, "rd16_k"),
-    ("ANDI", "0111KKKKddddKKKK", 1, 1, "rd16_k"),
-    ("LDD_Z", "10q0qq0ddddd0qqq", 1, 2, "ldd"),
-    ("LDD_Y", "10q0qq0ddddd1qqq", 1, 2, "ldd"),
-    ("STD_Z", "10q0qq1rrrrr0qqq", 1, 2, "ldd"),
-    ("STD_Y", "10q0qq1rrrrr1qqq", 1, 2, "ldd"),
-    ("LDS", "1001000ddddd0000kkkkkkkkkkkkkkkk", 2, 2, "abs16"),
-    ("LD_ZP", "1001000ddddd0001", 1, 2, "rd"),
-    ("LD_MZ", "1001000ddddd0010", 1, 2, "rd"),
-    ("LPM_Z", "1001000ddddd0100", 1, 3, "rd"),
-    ("LPM_ZP", "1001000ddddd0101", 1, 3, "rd"),
-    ("LD_YP", "1001000ddddd1001", 1, 2, "rd"),
-    ("LD_MY", "1001000ddddd1010", 1, 2, "rd"),
-    ("LD_X", "1001000ddddd1100", 1, 2, "rd"),
-    ("LD_XP", "1001000ddddd1101", 1, 2, "rd"),
-    ("LD_MX", "1001000ddddd1110", 1, 2, "rd"),
-    ("POP", "1001000ddddd1111", 1, 2, "rd"),
-    ("STS", "1001001rrrrr0000kkkkkkkkkkkkkkkk", 2, 2, "abs16"),
-    ("ST_ZP", "1001001rrrrr0001", 1, 2, "rd"),
-    ("ST_MZ", "1001001rrrrr0010", 1, 2, "rd"),
-    ("ST_YP", "1001001rrrrr1001", 1, 2, "rd"),
-    ("ST_MY", "1001001rrrrr1010", 1, 2, "rd"),
-    ("ST_X", "1001001rrrrr1100", 1, 2, "rd"),
-    ("ST_XP", "1001001rrrrr1101", 1, 2, "rd"),
-    ("ST_MX", "1001001rrrrr1110", 1, 2, "rd"),
-    ("PUSH", "1001001ddddd1111", 1, 2, "rd"),
-    ("COM", "1001010ddddd0000", 1, 1, "rd"),
-    ("NEG", "1001010ddddd0001", 1, 1, "rd"),
-    ("SWAP", "1001010ddddd0010", 1, 1, "rd"),
-    ("INC", "1001010ddddd0011", 1, 1, "rd"),
-    ("ASR", "1001010ddddd0101", 1, 1, "rd"),
-    ("LSR", "1001010ddddd0110", 1, 1, "rd"),
-    ("ROR", "1001010ddddd0111", 1, 1, "rd"),
-    ("DEC", "1001010ddddd1010", 1, 1, "rd"),
-    ("JMP", "1001010kkkkk110kkkkkkkkkkkkkkkkk", 2, 3, "abs22"),
-    ("CALL", "1001010kkkkk111kkkkkkkkkkkkkkkkk", 2, 4, "abs22"),
-    ("BSET", "100101000sss1000", 1, 1, "sreg_bit"),
-    ("BCLR", "100101001sss1000", 1, 1, "sreg_bit"),
-    ("RET", "1001010100001000", 1, 4, "none"),
-    ("RETI", "1001010100011000", 1, 4, "none"),
-    ("SLEEP", "1001010110001000", 1, 1, "none"),
-    ("BREAK", "1001010110011000", 1, 1, "none"),
-    ("WDR", "1001010110101000", 1, 1, "none"),
-    ("LPM", "1001010111001000", 1, 3, "none"),
-    ("SPM", "1001010111101000", 1, 1, "none"),
-    ("IJMP", "1001010000001001", 1, 2, "none"),
-    ("ICALL", "1001010100001001", 1, 3, "none"),
-    ("ADIW", "10010110KKddKKKK", 1, 2, "pair_k"),
-    ("SBIW", "10010111KKddKKKK", 1, 2, "pair_k"),
-    ("CBI", "10011000AAAAAbbb", 1, 2, "io_bit"),
-    ("SBIC", "10011001AAAAAbbb", 1, 1, "io_bit"),
-    ("SBI", "10011010AAAAAbbb", 1, 2, "io_bit"),
-    ("SBIS", "10011011AAAAAbbb", 1, 1, "io_bit"),
-    ("MUL", "100111rdddddrrrr", 1, 2, "rd_rr"),
-    ("IN", "10110AAdddddAAAA", 1, 1, "in_out"),
-    ("OUT", "10111AArrrrrAAAA", 1, 1, "in_out"),
-    ("RJMP", "1100kkkkkkkkkkkk", 1, 2, "rel12"),
-    ("RCALL", "1101kkkkkkkkkkkk", 1, 3, "rel12"),
-    ("LDI", "1110KKKKddddKKKK", 1, 1, "rd16_k"),
-    ("BRBS", "111100kkkkkkksss", 1, 1, "branch"),
-    ("BRBC", "111101kkkkkkksss", 1, 1, "branch"),
-    ("BLD", "1111100ddddd0bbb", 1, 1, "rd_bit"),
-    ("BST", "1111101ddddd0bbb", 1, 1, "rd_bit"),
-    ("SBRC", "1111110rrrrr0bbb", 1, 1, "rd_bit"),
-    ("SBRS", "1111111rrrrr0bbb", 1, 1, "rd_bit"),
+# name, pattern, words, cycles, operand format (``FORMATS`` below), handler group.
+_TABLE: list[tuple[str, str, int, int, str, str]] = [
+    ("UNDEFINED", "", 1, 1, "none", "HALT"),
+    ("NOP", "0000000000000000", 1, 1, "none", "NOP"),
+    ("MOVW", "00000001ddddrrrr", 1, 1, "movw", "MOVW"),
+    ("MULS", "00000010ddddrrrr", 1, 2, "muls", "MUL"),
+    ("MULSU", "000000110ddd0rrr", 1, 2, "mul3", "MUL"),
+    ("FMUL", "000000110ddd1rrr", 1, 2, "mul3", "MUL"),
+    ("FMULS", "000000111ddd0rrr", 1, 2, "mul3", "MUL"),
+    ("FMULSU", "000000111ddd1rrr", 1, 2, "mul3", "MUL"),
+    ("CPC", "000001rdddddrrrr", 1, 1, "rd_rr", "SUB"),
+    ("SBC", "000010rdddddrrrr", 1, 1, "rd_rr", "SUB"),
+    ("ADD", "000011rdddddrrrr", 1, 1, "rd_rr", "ADD"),
+    ("CPSE", "000100rdddddrrrr", 1, 1, "rd_rr", "SKIP"),
+    ("CP", "000101rdddddrrrr", 1, 1, "rd_rr", "SUB"),
+    ("SUB", "000110rdddddrrrr", 1, 1, "rd_rr", "SUB"),
+    ("ADC", "000111rdddddrrrr", 1, 1, "rd_rr", "ADD"),
+    ("AND", "001000rdddddrrrr", 1, 1, "rd_rr", "LOGIC"),
+    ("EOR", "001001rdddddrrrr", 1, 1, "rd_rr", "LOGIC"),
+    ("OR", "001010rdddddrrrr", 1, 1, "rd_rr", "LOGIC"),
+    ("MOV", "001011rdddddrrrr", 1, 1, "rd_rr", "MOV"),
+    ("CPI", "0011KKKKddddKKKK", 1, 1, "rd16_k", "SUB"),
+    ("SBCI", "0100KKKKddddKKKK", 1, 1, "rd16_k", "SUB"),
+    ("SUBI", "0101KKKKddddKKKK", 1, 1, "rd16_k", "SUB"),
+    ("ORI", "0110KKKKddddKKKK", 1, 1, "rd16_k", "LOGIC"),
+    ("ANDI", "0111KKKKddddKKKK", 1, 1, "rd16_k", "LOGIC"),
+    ("LDD_Z", "10q0qq0ddddd0qqq", 1, 2, "ldd", "LDST"),
+    ("LDD_Y", "10q0qq0ddddd1qqq", 1, 2, "ldd", "LDST"),
+    ("STD_Z", "10q0qq1rrrrr0qqq", 1, 2, "ldd", "LDST"),
+    ("STD_Y", "10q0qq1rrrrr1qqq", 1, 2, "ldd", "LDST"),
+    ("LDS", "1001000ddddd0000kkkkkkkkkkkkkkkk", 2, 2, "abs16", "LDST"),
+    ("LD_ZP", "1001000ddddd0001", 1, 2, "rd", "LDST"),
+    ("LD_MZ", "1001000ddddd0010", 1, 2, "rd", "LDST"),
+    ("LPM_Z", "1001000ddddd0100", 1, 3, "rd", "LPM"),
+    ("LPM_ZP", "1001000ddddd0101", 1, 3, "rd", "LPM"),
+    ("LD_YP", "1001000ddddd1001", 1, 2, "rd", "LDST"),
+    ("LD_MY", "1001000ddddd1010", 1, 2, "rd", "LDST"),
+    ("LD_X", "1001000ddddd1100", 1, 2, "rd", "LDST"),
+    ("LD_XP", "1001000ddddd1101", 1, 2, "rd", "LDST"),
+    ("LD_MX", "1001000ddddd1110", 1, 2, "rd", "LDST"),
+    ("POP", "1001000ddddd1111", 1, 2, "rd", "POP"),
+    ("STS", "1001001rrrrr0000kkkkkkkkkkkkkkkk", 2, 2, "abs16", "LDST"),
+    ("ST_ZP", "1001001rrrrr0001", 1, 2, "rd", "LDST"),
+    ("ST_MZ", "1001001rrrrr0010", 1, 2, "rd", "LDST"),
+    ("ST_YP", "1001001rrrrr1001", 1, 2, "rd", "LDST"),
+    ("ST_MY", "1001001rrrrr1010", 1, 2, "rd", "LDST"),
+    ("ST_X", "1001001rrrrr1100", 1, 2, "rd", "LDST"),
+    ("ST_XP", "1001001rrrrr1101", 1, 2, "rd", "LDST"),
+    ("ST_MX", "1001001rrrrr1110", 1, 2, "rd", "LDST"),
+    ("PUSH", "1001001ddddd1111", 1, 2, "rd", "PUSH"),
+    ("COM", "1001010ddddd0000", 1, 1, "rd", "COM"),
+    ("NEG", "1001010ddddd0001", 1, 1, "rd", "COM"),
+    ("SWAP", "1001010ddddd0010", 1, 1, "rd", "SWAP"),
+    ("INC", "1001010ddddd0011", 1, 1, "rd", "INC"),
+    ("ASR", "1001010ddddd0101", 1, 1, "rd", "SHIFT"),
+    ("LSR", "1001010ddddd0110", 1, 1, "rd", "SHIFT"),
+    ("ROR", "1001010ddddd0111", 1, 1, "rd", "SHIFT"),
+    ("DEC", "1001010ddddd1010", 1, 1, "rd", "INC"),
+    ("JMP", "1001010kkkkk110kkkkkkkkkkkkkkkkk", 2, 3, "abs22", "JMP"),
+    ("CALL", "1001010kkkkk111kkkkkkkkkkkkkkkkk", 2, 4, "abs22", "CALL"),
+    ("BSET", "100101000sss1000", 1, 1, "sreg_bit", "BSET"),
+    ("BCLR", "100101001sss1000", 1, 1, "sreg_bit", "BSET"),
+    ("RET", "1001010100001000", 1, 4, "none", "RET"),
+    ("RETI", "1001010100011000", 1, 4, "none", "RET"),
+    ("SLEEP", "1001010110001000", 1, 1, "none", "SLEEP"),
+    ("BREAK", "1001010110011000", 1, 1, "none", "NOP"),
+    ("WDR", "1001010110101000", 1, 1, "none", "WDR"),
+    ("LPM", "1001010111001000", 1, 3, "none", "LPM"),
+    ("SPM", "1001010111101000", 1, 1, "none", "SPM"),
+    ("IJMP", "1001010000001001", 1, 2, "none", "IJMP"),
+    ("ICALL", "1001010100001001", 1, 3, "none", "CALL"),
+    ("ADIW", "10010110KKddKKKK", 1, 2, "pair_k", "ADIW"),
+    ("SBIW", "10010111KKddKKKK", 1, 2, "pair_k", "ADIW"),
+    ("CBI", "10011000AAAAAbbb", 1, 2, "io_bit", "SBI"),
+    ("SBIC", "10011001AAAAAbbb", 1, 1, "io_bit", "SKIP"),
+    ("SBI", "10011010AAAAAbbb", 1, 2, "io_bit", "SBI"),
+    ("SBIS", "10011011AAAAAbbb", 1, 1, "io_bit", "SKIP"),
+    ("MUL", "100111rdddddrrrr", 1, 2, "rd_rr", "MUL"),
+    ("IN", "10110AAdddddAAAA", 1, 1, "in_out", "IN"),
+    ("OUT", "10111AArrrrrAAAA", 1, 1, "in_out", "OUT"),
+    ("RJMP", "1100kkkkkkkkkkkk", 1, 2, "rel12", "RJMP"),
+    ("RCALL", "1101kkkkkkkkkkkk", 1, 3, "rel12", "CALL"),
+    ("LDI", "1110KKKKddddKKKK", 1, 1, "rd16_k", "LDI"),
+    ("BRBS", "111100kkkkkkksss", 1, 1, "branch", "BRBS"),
+    ("BRBC", "111101kkkkkkksss", 1, 1, "branch", "BRBC"),
+    ("BLD", "1111100ddddd0bbb", 1, 1, "rd_bit", "BLD"),
+    ("BST", "1111101ddddd0bbb", 1, 1, "rd_bit", "BST"),
+    ("SBRC", "1111110rrrrr0bbb", 1, 1, "rd_bit", "SKIP"),
+    ("SBRS", "1111111rrrrr0bbb", 1, 1, "rd_bit", "SKIP"),
 ]
 
 INSTRUCTIONS: tuple[Instruction, ...] = tuple(
-    Instruction(i, name, pat, words, cycles, fmt)
-    for i, (name, pat, words, cycles, fmt) in enumerate(_TABLE)
+    Instruction(i, name, pat, words, cycles, fmt, group)
+    for i, (name, pat, words, cycles, fmt, group) in enumerate(_TABLE)
 )
 BY_NAME: dict[str, Instruction] = {ins.name: ins for ins in INSTRUCTIONS}
 N_INSTRUCTIONS = len(INSTRUCTIONS)
 
-# Word count per instruction id, used by the kernel for skips over two-word instructions.
+#: Handler groups in order of first appearance; a group's id is its index ("HALT", the
+#: undefined opcode's, is 0).
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(ins.group for ins in INSTRUCTIONS))
+GROUP_ID: dict[str, int] = {name: i for i, name in enumerate(GROUPS)}
+
+# Per instruction id: words (the kernel's skips over two-word instructions), base cycles and
+# handler group id.
 WORDS = np.array([ins.words for ins in INSTRUCTIONS], dtype=np.int64)
 CYCLES = np.array([ins.cycles for ins in INSTRUCTIONS], dtype=np.int64)
+GROUP = np.array([GROUP_ID[ins.group] for ins in INSTRUCTIONS], dtype=np.int64)
 
 
 def _first_word(pattern: str) -> tuple[int, int]:
@@ -179,49 +176,163 @@ def _build_lut() -> np.ndarray:
 OPCODE_LUT = _build_lut()
 
 
+# ---------------------------------------------------------------------------------------------
+# Operand formats: one record each
+# ---------------------------------------------------------------------------------------------
+
+SREG_BRANCH_SET = ("BRCS", "BREQ", "BRMI", "BRVS", "BRLT", "BRHS", "BRTS", "BRIE")
+SREG_BRANCH_CLEAR = ("BRCC", "BRNE", "BRPL", "BRVC", "BRGE", "BRHC", "BRTC", "BRID")
+SREG_SET = ("SEC", "SEZ", "SEN", "SEV", "SES", "SEH", "SET", "SEI")
+SREG_CLEAR = ("CLC", "CLZ", "CLN", "CLV", "CLS", "CLH", "CLT", "CLI")
+
+#: Written forms of the pointer loads and stores (format ``rd``), ``{}`` the register number.
+_POINTER_FORMS = {
+    "LD_ZP": "ld r{}, Z+", "LD_MZ": "ld r{}, -Z", "LD_YP": "ld r{}, Y+", "LD_MY": "ld r{}, -Y",
+    "LD_X": "ld r{}, X", "LD_XP": "ld r{}, X+", "LD_MX": "ld r{}, -X", "LPM_Z": "lpm r{}, Z",
+    "LPM_ZP": "lpm r{}, Z+", "ST_ZP": "st Z+, r{}", "ST_MZ": "st -Z, r{}",
+    "ST_YP": "st Y+, r{}", "ST_MY": "st -Y, r{}", "ST_X": "st X, r{}", "ST_XP": "st X+, r{}",
+    "ST_MX": "st -X, r{}",
+}  # fmt: skip
+#: Instructions the assembler writes memory or I/O first: ``std Y+q, r``, ``sts k, r``,
+#: ``out A, r``.
+_DESTINATION_FIRST = frozenset(("STD_Y", "STD_Z", "STS", "OUT"))
+
+
 def _sign(value: np.ndarray, bits: int) -> np.ndarray:
     value = value.astype(np.int64)
     return np.where(value >= (1 << (bits - 1)), value - (1 << bits), value)
 
 
-def _operands(fmt: str, w: np.ndarray, nxt: np.ndarray, pc: np.ndarray):
-    w = w.astype(np.int64)
-    nxt = nxt.astype(np.int64)
-    if fmt == "none":
-        return 0, 0
-    if fmt == "rd_rr":
-        return (w >> 4) & 0x1F, (w & 0xF) | ((w >> 5) & 0x10)
-    if fmt == "rd":
-        return (w >> 4) & 0x1F, 0
-    if fmt == "rd16_k":
-        return 16 + ((w >> 4) & 0xF), (w & 0xF) | ((w >> 4) & 0xF0)
-    if fmt == "movw":
-        return ((w >> 4) & 0xF) * 2, (w & 0xF) * 2
-    if fmt == "muls":
-        return 16 + ((w >> 4) & 0xF), 16 + (w & 0xF)
-    if fmt == "mul3":
-        return 16 + ((w >> 4) & 7), 16 + (w & 7)
-    if fmt == "pair_k":
-        return 24 + ((w >> 4) & 3) * 2, (w & 0xF) | ((w >> 2) & 0x30)
-    if fmt == "ldd":
-        return (w >> 4) & 0x1F, (w & 7) | ((w >> 7) & 0x18) | ((w >> 8) & 0x20)
-    if fmt == "abs16":
-        return (w >> 4) & 0x1F, nxt
-    if fmt == "io_bit":
-        return (w >> 3) & 0x1F, w & 7
-    if fmt == "in_out":
-        return (w >> 4) & 0x1F, (w & 0xF) | ((w >> 5) & 0x30)
-    if fmt == "rel12":
-        return (pc + 1 + _sign(w & 0xFFF, 12)) & PC_MASK, 0
-    if fmt == "branch":
-        return (pc + 1 + _sign((w >> 3) & 0x7F, 7)) & PC_MASK, w & 7
-    if fmt == "rd_bit":
-        return (w >> 4) & 0x1F, w & 7
-    if fmt == "sreg_bit":
-        return (w >> 4) & 7, 0
-    if fmt == "abs22":
-        return ((((w >> 3) & 0x3E) | (w & 1)) << 16) | nxt, 0
-    raise ValueError(fmt)  # pragma: no cover
+def _regs(n: str, a: int, b: int) -> str:
+    return f"{n.lower()} r{a}, r{b}"
+
+
+def _target(n: str, a: int, b: int) -> str:
+    return f"{n.lower()} 0x{a * 2:04x}"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One operand format.
+
+    ``decode(w, nxt, pc)``: the kernel's operands (a, b) of opcode words ``w`` (numpy arrays;
+    ``nxt`` the following words, ``pc`` their word addresses). ``fields(ops, pc)``: the
+    pattern's letters filled from the assembler's operands ``ops`` given in the kernel's
+    order (a, b). ``text(name, a, b)``: the instruction as the assembler writes it. ``arity``:
+    how many operands the assembler writes.
+    """
+
+    decode: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple]
+    fields: Callable[[tuple[int, ...], int], dict[str, int]]
+    text: Callable[[str, int, int], str]
+    arity: int
+
+
+def _ldd_text(n: str, a: int, b: int) -> str:
+    return f"ldd r{a}, {n[-1]}+{b}" if n.startswith("LDD") else f"std {n[-1]}+{b}, r{a}"
+
+
+def _branch_text(n: str, a: int, b: int) -> str:
+    alias = (SREG_BRANCH_SET if n == "BRBS" else SREG_BRANCH_CLEAR)[b]
+    return f"{alias.lower()} 0x{a * 2:04x}"
+
+
+def _rel12_fields(ops: tuple[int, ...], pc: int) -> dict[str, int]:
+    return {"k": (ops[0] - pc - 1) & 0xFFF}
+
+
+def _branch_fields(ops: tuple[int, ...], pc: int) -> dict[str, int]:
+    target, s = ops
+    k = (target - pc - 1 + FLASH_WORDS // 2) % FLASH_WORDS - FLASH_WORDS // 2  # the PC wraps
+    if not -64 <= k <= 63:
+        raise ValueError(f"branch to word 0x{target:x} is out of range from 0x{pc:x}")
+    return {"k": k & 0x7F, "s": s}
+
+
+def _rd16_fields(ops: tuple[int, ...], pc: int) -> dict[str, int]:
+    d, k = ops
+    if not (16 <= d <= 31 and 0 <= k <= 255):
+        raise ValueError(f"r{d}, {k}: needs r16-r31 and 0-255")
+    return {"d": d - 16, "K": k}
+
+
+# fmt: off
+FORMATS: dict[str, Format] = {
+    # no operands
+    "none": Format(lambda w, n, pc: (0, 0), lambda o, pc: {}, lambda n, a, b: n.lower(), 0),
+    # Rd (0-31) in a, Rr (0-31) in b
+    "rd_rr": Format(
+        lambda w, n, pc: ((w >> 4) & 0x1F, (w & 0xF) | ((w >> 5) & 0x10)),
+        lambda o, pc: {"d": o[0], "r": o[1]}, _regs, 2),
+    # Rd (0-31) in a: one register, written by some as a pointer form (``_POINTER_FORMS``)
+    "rd": Format(
+        lambda w, n, pc: ((w >> 4) & 0x1F, 0),
+        lambda o, pc: {"d": o[0], "r": o[0]},
+        lambda n, a, b: _POINTER_FORMS.get(n, n.lower() + " r{}").format(a), 1),
+    # Rd (16-31) in a, K (0-255) in b
+    "rd16_k": Format(
+        lambda w, n, pc: (16 + ((w >> 4) & 0xF), (w & 0xF) | ((w >> 4) & 0xF0)),
+        _rd16_fields, lambda n, a, b: f"{n.lower()} r{a}, 0x{b:02x}", 2),
+    # Rd, Rr even (register pairs) in a, b
+    "movw": Format(
+        lambda w, n, pc: (((w >> 4) & 0xF) * 2, (w & 0xF) * 2),
+        lambda o, pc: {"d": o[0] // 2, "r": o[1] // 2},
+        lambda n, a, b: f"movw r{a + 1}:r{a}, r{b + 1}:r{b}", 2),
+    # Rd, Rr (16-31)
+    "muls": Format(
+        lambda w, n, pc: (16 + ((w >> 4) & 0xF), 16 + (w & 0xF)),
+        lambda o, pc: {"d": o[0] - 16, "r": o[1] - 16}, _regs, 2),
+    # Rd, Rr (16-23)
+    "mul3": Format(
+        lambda w, n, pc: (16 + ((w >> 4) & 7), 16 + (w & 7)),
+        lambda o, pc: {"d": o[0] - 16, "r": o[1] - 16}, _regs, 2),
+    # Rd in {24, 26, 28, 30} in a, K (0-63) in b
+    "pair_k": Format(
+        lambda w, n, pc: (24 + ((w >> 4) & 3) * 2, (w & 0xF) | ((w >> 2) & 0x30)),
+        lambda o, pc: {"d": (o[0] - 24) // 2, "K": o[1]},
+        lambda n, a, b: f"{n.lower()} r{a + 1}:r{a}, {b}", 2),
+    # Rd/Rr in a, displacement q (0-63) in b (the pointer, Y or Z, is in the name)
+    "ldd": Format(
+        lambda w, n, pc: ((w >> 4) & 0x1F, (w & 7) | ((w >> 7) & 0x18) | ((w >> 8) & 0x20)),
+        lambda o, pc: {"d": o[0], "r": o[0], "q": o[1]},
+        _ldd_text, 2),
+    # Rd/Rr in a, data address (the second word) in b
+    "abs16": Format(
+        lambda w, n, pc: ((w >> 4) & 0x1F, n),
+        lambda o, pc: {"d": o[0], "r": o[0], "k": o[1]},
+        lambda n, a, b: f"lds r{a}, 0x{b:04x}" if n == "LDS" else f"sts 0x{b:04x}, r{a}", 2),
+    # I/O address (0-31) in a, bit in b
+    "io_bit": Format(
+        lambda w, n, pc: ((w >> 3) & 0x1F, w & 7),
+        lambda o, pc: {"A": o[0], "b": o[1]}, lambda n, a, b: f"{n.lower()} 0x{a:02x}, {b}", 2),
+    # Rd/Rr in a, I/O address (0-63) in b
+    "in_out": Format(
+        lambda w, n, pc: ((w >> 4) & 0x1F, (w & 0xF) | ((w >> 5) & 0x30)),
+        lambda o, pc: {"d": o[0], "r": o[0], "A": o[1]},
+        lambda n, a, b: f"in r{a}, 0x{b:02x}" if n == "IN" else f"out 0x{b:02x}, r{a}", 2),
+    # absolute target word in a (the relative k resolved)
+    "rel12": Format(
+        lambda w, n, pc: ((pc + 1 + _sign(w & 0xFFF, 12)) & PC_MASK, 0),
+        _rel12_fields, _target, 1),
+    # absolute target word in a, SREG bit in b
+    "branch": Format(
+        lambda w, n, pc: ((pc + 1 + _sign((w >> 3) & 0x7F, 7)) & PC_MASK, w & 7),
+        _branch_fields, _branch_text, 2),
+    # Rd in a, bit in b
+    "rd_bit": Format(
+        lambda w, n, pc: ((w >> 4) & 0x1F, w & 7),
+        lambda o, pc: {"d": o[0], "r": o[0], "b": o[1]},
+        lambda n, a, b: f"{n.lower()} r{a}, {b}", 2),
+    # SREG bit in a
+    "sreg_bit": Format(
+        lambda w, n, pc: ((w >> 4) & 7, 0), lambda o, pc: {"s": o[0]},
+        lambda n, a, b: (SREG_SET if n == "BSET" else SREG_CLEAR)[a].lower(), 1),
+    # absolute target word in a (22 bits: the second word folded in)
+    "abs22": Format(
+        lambda w, n, pc: (((((w >> 3) & 0x3E) | (w & 1)) << 16) | n, 0),
+        lambda o, pc: {"k": o[0]}, _target, 1),
+}
+# fmt: on
 
 
 def decode(flash: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -238,12 +349,13 @@ def decode(flash: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     pcs = np.arange(n, dtype=np.int64)
     nxt = np.empty(n, dtype=np.uint16)
     nxt[:-1] = flash[1:]
-    nxt[-1] = 0xFFFF
+    nxt[-1] = flash[0] if n == FLASH_WORDS else 0xFFFF  # the PC wraps: 0x3FFF, then 0
     for ins in INSTRUCTIONS[1:]:
         sel = np.nonzero(op == ins.id)[0]
         if sel.size == 0:
             continue
-        va, vb = _operands(ins.fmt, flash[sel], nxt[sel], pcs[sel])
+        w = flash[sel].astype(np.int64)
+        va, vb = FORMATS[ins.fmt].decode(w, nxt[sel].astype(np.int64), pcs[sel])
         a[sel] = va
         b[sel] = vb
     return op, a, b
@@ -278,136 +390,37 @@ def encode(name: str, *ops: int, pc: int = 0) -> list[int]:
     Operands are given as a programmer writes them: registers as numbers (``encode("ADD",
     1, 2)``), immediates as values, I/O addresses in I/O space (0-63), bits as bit numbers,
     ``JMP``/``CALL``/``RJMP``/``RCALL``/branches as absolute word targets (``pc`` is the word
-    address the instruction will sit at, for the relative forms), ``LDD_Y``/``LDD_Z`` as
-    (register, q) and ``STD_Y``/``STD_Z`` as (q, register) like the assembler.
+    address the instruction will sit at, for the relative forms; a branch is (SREG bit,
+    target)), ``LDD_Y``/``LDD_Z`` as (register, q) and ``STD_Y``/``STD_Z``/``STS``/``OUT`` as
+    (destination, register) like the assembler.
     """
     ins = BY_NAME[name]
-    f = ins.fmt
-    p = ins.pattern
-    if f == "none":
-        return _fill(p, {})
-    if f == "rd_rr":
-        d, r = ops
-        return _fill(p, {"d": d, "r": r})
-    if f == "rd":
-        (d,) = ops
-        key = "r" if "r" in p else "d"
-        return _fill(p, {key: d})
-    if f == "rd16_k":
-        d, k = ops
-        assert 16 <= d <= 31 and 0 <= k <= 255
-        return _fill(p, {"d": d - 16, "K": k})
-    if f == "movw":
-        d, r = ops
-        return _fill(p, {"d": d // 2, "r": r // 2})
-    if f == "muls":
-        d, r = ops
-        return _fill(p, {"d": d - 16, "r": r - 16})
-    if f == "mul3":
-        d, r = ops
-        return _fill(p, {"d": d - 16, "r": r - 16})
-    if f == "pair_k":
-        d, k = ops
-        return _fill(p, {"d": (d - 24) // 2, "K": k})
-    if f == "ldd":
-        if name.startswith("STD"):
-            q, r = ops
-            return _fill(p, {"r": r, "q": q})
-        d, q = ops
-        return _fill(p, {"d": d, "q": q})
-    if f == "abs16":
-        if name == "STS":
-            k, r = ops
-            return _fill(p, {"r": r, "k": k})
-        d, k = ops
-        return _fill(p, {"d": d, "k": k})
-    if f == "io_bit":
-        a, bit = ops
-        return _fill(p, {"A": a, "b": bit})
-    if f == "in_out":
-        if name == "OUT":
-            a, r = ops
-            return _fill(p, {"A": a, "r": r})
-        d, a = ops
-        return _fill(p, {"A": a, "d": d})
-    if f == "rel12":
-        (target,) = ops
-        k = (target - pc - 1) & 0xFFF
-        return _fill(p, {"k": k})
-    if f == "branch":
-        s, target = ops
-        k = target - pc - 1
-        assert -64 <= k <= 63, "branch out of range"
-        return _fill(p, {"k": k & 0x7F, "s": s})
-    if f == "rd_bit":
-        d, bit = ops
-        key = "r" if "r" in p else "d"
-        return _fill(p, {key: d, "b": bit})
-    if f == "sreg_bit":
-        (s,) = ops
-        return _fill(p, {"s": s})
-    if f == "abs22":
-        (target,) = ops
-        return _fill(p, {"k": target})
-    raise ValueError(f)  # pragma: no cover
+    fmt = FORMATS[ins.fmt]
+    if len(ops) != fmt.arity:
+        raise ValueError(f"{name} takes {fmt.arity} operand(s), got {len(ops)}")
+    if name in _DESTINATION_FIRST or ins.fmt == "branch":
+        ops = ops[::-1]  # the kernel's order: register (or target) first
+    return _fill(ins.pattern, fmt.fields(tuple(ops), pc))
 
 
-SREG_BRANCH_SET = ("BRCS", "BREQ", "BRMI", "BRVS", "BRLT", "BRHS", "BRTS", "BRIE")
-SREG_BRANCH_CLEAR = ("BRCC", "BRNE", "BRPL", "BRVC", "BRGE", "BRHC", "BRTC", "BRID")
-SREG_SET = ("SEC", "SEZ", "SEN", "SEV", "SES", "SEH", "SET", "SEI")
-SREG_CLEAR = ("CLC", "CLZ", "CLN", "CLV", "CLS", "CLH", "CLT", "CLI")
+def operands(name: str, a: int, b: int) -> tuple[int, ...]:
+    """The assembler's operands (as ``encode`` takes them) of a decoded (a, b)."""
+    ins = BY_NAME[name]
+    ops = (a, b)[: FORMATS[ins.fmt].arity]
+    return ops[::-1] if name in _DESTINATION_FIRST or ins.fmt == "branch" else ops
 
 
 def disassemble(flash: np.ndarray, pc: int) -> tuple[str, int]:
     """Text of the instruction at word address ``pc`` and its length in words."""
     w = int(flash[pc])
-    nxt = int(flash[pc + 1]) if pc + 1 < len(flash) else 0xFFFF
+    if pc + 1 < len(flash):
+        nxt = int(flash[pc + 1])
+    else:
+        nxt = int(flash[0]) if len(flash) == FLASH_WORDS else 0xFFFF
     ins = INSTRUCTIONS[int(OPCODE_LUT[w])]
     if ins.id == 0:
         return f".word 0x{w:04x}  ; undefined", 1
-    one = np.array([w], dtype=np.uint16)
-    a, b = _operands(ins.fmt, one, np.array([nxt], dtype=np.uint16), np.array([pc]))
-    a = int(np.asarray(a).reshape(-1)[0]) if np.ndim(a) else int(a)
-    b = int(np.asarray(b).reshape(-1)[0]) if np.ndim(b) else int(b)
-    n, f = ins.name, ins.fmt
-    if f == "none":
-        text = n.lower()
-    elif f in ("rd_rr", "muls", "mul3"):
-        text = f"{n.lower()} r{a}, r{b}"
-    elif f == "movw":
-        text = f"movw r{a + 1}:r{a}, r{b + 1}:r{b}"
-    elif f == "rd":
-        forms = {
-            "LD_ZP": "ld r{}, Z+", "LD_MZ": "ld r{}, -Z", "LD_YP": "ld r{}, Y+",
-            "LD_MY": "ld r{}, -Y", "LD_X": "ld r{}, X", "LD_XP": "ld r{}, X+",
-            "LD_MX": "ld r{}, -X", "LPM_Z": "lpm r{}, Z", "LPM_ZP": "lpm r{}, Z+",
-            "ST_ZP": "st Z+, r{}", "ST_MZ": "st -Z, r{}", "ST_YP": "st Y+, r{}",
-            "ST_MY": "st -Y, r{}", "ST_X": "st X, r{}", "ST_XP": "st X+, r{}",
-            "ST_MX": "st -X, r{}",
-        }  # fmt: skip
-        text = forms.get(n, n.lower() + " r{}").format(a)
-    elif f == "rd16_k":
-        text = f"{n.lower()} r{a}, 0x{b:02x}"
-    elif f == "pair_k":
-        text = f"{n.lower()} r{a + 1}:r{a}, {b}"
-    elif f == "ldd":
-        ptr = n[-1]
-        text = f"ldd r{a}, {ptr}+{b}" if n.startswith("LDD") else f"std {ptr}+{b}, r{a}"
-    elif f == "abs16":
-        text = f"lds r{a}, 0x{b:04x}" if n == "LDS" else f"sts 0x{b:04x}, r{a}"
-    elif f == "io_bit":
-        text = f"{n.lower()} 0x{a:02x}, {b}"
-    elif f == "in_out":
-        text = f"in r{a}, 0x{b:02x}" if n == "IN" else f"out 0x{b:02x}, r{a}"
-    elif f in ("rel12", "abs22"):
-        text = f"{n.lower()} 0x{a * 2:04x}"
-    elif f == "branch":
-        alias = (SREG_BRANCH_SET if n == "BRBS" else SREG_BRANCH_CLEAR)[b]
-        text = f"{alias.lower()} 0x{a * 2:04x}"
-    elif f == "rd_bit":
-        text = f"{n.lower()} r{a}, {b}"
-    elif f == "sreg_bit":
-        text = (SREG_SET if n == "BSET" else SREG_CLEAR)[a].lower()
-    else:  # pragma: no cover
-        text = n.lower()
-    return text, ins.words
+    fmt = FORMATS[ins.fmt]
+    one = (np.array([v], dtype=np.int64) for v in (w, nxt, pc))
+    a, b = (int(np.asarray(v).reshape(-1)[0]) for v in fmt.decode(*one))
+    return fmt.text(ins.name, a, b), ins.words

@@ -7,8 +7,10 @@ next peripheral event, and "now" whenever something happened that may let an int
 one comparison.
 
 Conventions:
-- Each handler first adds its cycles, so side effects (pin changes, log entries) are stamped
-  with the cycle at which the instruction completes.
+- The fetch adds the instruction's cycles from the instruction table (``CYCLES``, read with
+  the group in one load from ``DISPATCH``) before its handler runs, so side effects (pin changes, log entries) are stamped with the cycle at
+  which the instruction completes; a handler adds only what the table cannot know (a taken
+  branch, a skip). The handler is chosen by the table's group column (``GROUP``).
 - Interrupt response (datasheet 7.7.1 / 11.1): 4 cycles push the PC and clear I, then the
   vector's first instruction runs; 4 more when the interrupt wakes the CPU from sleep. The
   interrupt log stamps entry with the cycle at which the vector's first instruction starts.
@@ -39,7 +41,6 @@ from .regs import (
     EXIT_SPM,
     EXIT_TARGET,
     EXIT_WATCH,
-    HALT_PC_OUTSIDE,
     HALT_UNDEFINED,
     IRQ_ENTER,
     IRQ_LOST,
@@ -87,6 +88,8 @@ from .regs import (
     SMCR,
     SPH,
     SPL,
+    SPM_BUFFER,
+    SPM_PAGE_WORDS,
     SPMCSR,
     SREG,
     VEC_EN_ADDR,
@@ -98,23 +101,24 @@ from .regs import (
     W1_ACTION,
     WATCH_SLOTS,
 )
-from .sysctl import wake_delay, wakes
+from .sysctl import BOOT_START, wake_delay, wakes
 from .wdt import wdt_kick
 
 FLASH_WORDS = isa.FLASH_WORDS
-#: Decoded arrays carry two sentinel entries past the end of flash with this id, so running
-#: off the end of flash halts without a bounds check per instruction.
-OP_OUTSIDE = isa.N_INSTRUCTIONS
+PC_MASK = isa.PC_MASK
+#: The PC has 14 bits (datasheet 7): the word after 0x3FFF is 0x0000. The decoded arrays carry
+#: three sentinel entries past the end of flash with this id (the furthest a PC can step: a
+#: skip at 0x3FFF over a two-word instruction at 0x0000 lands on 0x4002); fetching one wraps
+#: the PC to the start of flash and fetches again, so running over the end costs no check per
+#: instruction. Jumps and returns keep the low 14 bits of their target.
+OP_WRAP = isa.N_INSTRUCTIONS
 #: A breakpoint replaces the decoded id at its address (``Mcu`` keeps the original): the loop
 #: stops there with EXIT_BREAK before the instruction runs, at no cost per instruction. Two
 #: ids, so a skip over a breakpointed two-word instruction still skips two words.
 OP_BREAK1 = isa.N_INSTRUCTIONS + 1
 OP_BREAK2 = isa.N_INSTRUCTIONS + 2
 N_IDS = isa.N_INSTRUCTIONS + 3
-DECODED_SIZE = FLASH_WORDS + 2
-#: Temporary page buffer for SPM, kept in the data array above the chip's address space.
-SPM_BUFFER = 0xF000
-SPM_PAGE_WORDS = 64
+DECODED_SIZE = FLASH_WORDS + 3
 
 # Instruction ids the handlers tell apart within their group.
 _I = {ins.name: ins.id for ins in isa.INSTRUCTIONS}
@@ -125,36 +129,42 @@ INC, COM, LSR, ROR, LPM, LPM_ZP, BSET = (
     _I[n] for n in ("INC", "COM", "LSR", "ROR", "LPM", "LPM_ZP", "BSET")
 )
 
-WORDS = np.zeros(N_IDS, dtype=np.int64)
-WORDS[: isa.N_INSTRUCTIONS] = isa.WORDS
-WORDS[OP_OUTSIDE] = 1
-WORDS[OP_BREAK1] = 1
-WORDS[OP_BREAK2] = 2
 
-# The loop dispatches on a handler group, GROUP[id]; the instructions of one group share a
-# handler and differ by the small tables below (fewer branches for numba to compile than
-# testing the instruction ids one by one, and no slower to run).
+def _per_id(values: np.ndarray, wrap: int, break1: int, break2: int) -> np.ndarray:
+    """A per-instruction column of the table, extended to the kernel's three extra ids."""
+    t = np.zeros(N_IDS, dtype=np.int64)
+    t[: isa.N_INSTRUCTIONS] = values
+    t[OP_WRAP], t[OP_BREAK1], t[OP_BREAK2] = wrap, break1, break2
+    return t
+
+
+WORDS = _per_id(isa.WORDS, 1, 1, 2)
+#: Base cycles, added at the fetch (before the handler runs, so side effects are stamped with
+#: the cycle the instruction completes at). An undefined opcode, the wrap sentinel and a
+#: breakpoint cost nothing: they stop or re-fetch before anything executes.
+CYCLES = _per_id(isa.CYCLES, 0, 0, 0)
+CYCLES[0] = 0
+
+# The loop dispatches on the handler group, GROUP[id], a column of the instruction table: the
+# instructions of one group share a handler and differ by the small tables below (fewer
+# branches for numba to compile than testing the instruction ids one by one, and no slower to
+# run). The kernel's three extra ids are in group HALT, with UNDEFINED.
+GROUP = _per_id(isa.GROUP, 0, 0, 0)
+#: What the fetch needs per id in one number (one load per instruction instead of two):
+#: GROUP | CYCLES << 8.
+DISPATCH = GROUP | (CYCLES << 8)
+#: The handler groups run_slice has a handler for, in its order (a test checks they are the
+#: table's groups, each with its ``elif g == G_...`` branch).
+HANDLER_GROUPS = (
+    "HALT", "LDI", "MOV", "BRBC", "BRBS", "ADD", "SUB", "LOGIC", "RJMP", "LDST", "MOVW",
+    "ADIW", "SKIP", "IN", "OUT", "SBI", "CALL", "RET", "PUSH", "POP", "INC", "COM", "SHIFT",
+    "SWAP", "MUL", "JMP", "IJMP", "LPM", "BSET", "BST", "BLD", "NOP", "WDR", "SLEEP", "SPM",
+)  # fmt: skip
 (
-    G_HALT, G_LDI, G_MOV, G_BRBC, G_BRBS, G_ADD, G_SUB, G_LOGIC, G_RJMP, G_LD, G_ST, G_MOVW,
+    G_HALT, G_LDI, G_MOV, G_BRBC, G_BRBS, G_ADD, G_SUB, G_LOGIC, G_RJMP, G_LDST, G_MOVW,
     G_ADIW, G_SKIP, G_IN, G_OUT, G_SBI, G_CALL, G_RET, G_PUSH, G_POP, G_INC, G_COM, G_SHIFT,
     G_SWAP, G_MUL, G_JMP, G_IJMP, G_LPM, G_BSET, G_BST, G_BLD, G_NOP, G_WDR, G_SLEEP, G_SPM,
-) = range(36)  # fmt: skip
-_GROUPS = {
-    G_LDI: ("LDI",), G_MOV: ("MOV",), G_BRBC: ("BRBC",), G_BRBS: ("BRBS",),
-    G_ADD: ("ADD", "ADC"), G_SUB: ("SUB", "SUBI", "CP", "CPI", "SBC", "SBCI", "CPC"),
-    G_LOGIC: ("AND", "ANDI", "OR", "ORI", "EOR"), G_RJMP: ("RJMP",),
-    G_LD: ("LD_X", "LD_XP", "LD_MX", "LD_YP", "LD_MY", "LD_ZP", "LD_MZ", "LDD_Y", "LDD_Z", "LDS"),
-    G_ST: ("ST_X", "ST_XP", "ST_MX", "ST_YP", "ST_MY", "ST_ZP", "ST_MZ", "STD_Y", "STD_Z", "STS"),
-    G_MOVW: ("MOVW",), G_ADIW: ("ADIW", "SBIW"),
-    G_SKIP: ("CPSE", "SBRC", "SBRS", "SBIC", "SBIS"), G_IN: ("IN",), G_OUT: ("OUT",),
-    G_SBI: ("SBI", "CBI"), G_CALL: ("RCALL", "CALL", "ICALL"), G_RET: ("RET", "RETI"),
-    G_PUSH: ("PUSH",), G_POP: ("POP",), G_INC: ("INC", "DEC"), G_COM: ("COM", "NEG"),
-    G_SHIFT: ("LSR", "ROR", "ASR"), G_SWAP: ("SWAP",),
-    G_MUL: ("MUL", "MULS", "MULSU", "FMUL", "FMULS", "FMULSU"), G_JMP: ("JMP",),
-    G_IJMP: ("IJMP",), G_LPM: ("LPM", "LPM_Z", "LPM_ZP"), G_BSET: ("BSET", "BCLR"),
-    G_BST: ("BST",), G_BLD: ("BLD",), G_NOP: ("NOP", "BREAK"), G_WDR: ("WDR",),
-    G_SLEEP: ("SLEEP",), G_SPM: ("SPM",),
-}  # fmt: skip
+) = (isa.GROUP_ID[name] for name in HANDLER_GROUPS)  # fmt: skip
 
 
 def _table(values: dict[str, int]) -> np.ndarray:
@@ -164,7 +174,6 @@ def _table(values: dict[str, int]) -> np.ndarray:
     return t
 
 
-GROUP = _table({name: g for g, names in _GROUPS.items() for name in names})
 #: The second operand is the immediate ``b`` rather than register ``b``.
 IMM = _table(dict.fromkeys(("SUBI", "CPI", "SBCI", "ANDI", "ORI"), 1))
 #: The carry flag takes part (ADC, SBC, SBCI, CPC).
@@ -187,6 +196,8 @@ for _kind in ("LD", "ST"):
         _MODE[_kind + _suffix] = _mode
 PTR = _table(_PTR)
 PTR_MODE = _table(_MODE)
+#: A store (ST/STD/STS), not a load.
+STORE = _table(dict.fromkeys((n for n in _PTR if n.startswith("ST")), 1))
 #: Multiplies: Rd signed, Rr signed, fractional (result shifted left one bit).
 SIGNED_D = _table(dict.fromkeys(("MULS", "MULSU", "FMULS", "FMULSU"), 1))
 SIGNED_R = _table(dict.fromkeys(("MULS", "FMULS"), 1))
@@ -325,6 +336,8 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
     while True:
         if cycle >= next_event:
             # ---- the slow path: stalls, resets, peripherals, logs, interrupts, sleep ----
+            if pc >= FLASH_WORDS:
+                pc -= FLASH_WORDS  # stepped over the end of flash: an interrupt pushes this
             if st[S_STALL]:
                 cycle += st[S_STALL]  # EEPROM access: the CPU is halted a few cycles
                 st[S_STALL] = 0
@@ -412,31 +425,28 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
         o = op[pc]
         a = np.int64(opa[pc])
         b = np.int64(opb[pc])
-        g = GROUP[o]
+        entry_ = DISPATCH[o]  # one load: the handler group and the table's cycles
+        cycle += entry_ >> 8  # handlers add only a taken branch's or a skip's extra cycles
+        g = entry_ & 0xFF
         if g == G_LDI:  # 1110 KKKK dddd KKKK
-            cycle += 1
             data[a] = b
             pc += 1
         elif g == G_MOV:  # 0010 11rd dddd rrrr
-            cycle += 1
             data[a] = data[b]
             pc += 1
         elif g == G_BRBC:  # 1111 01kk kkkk ksss
             if (sreg >> b) & 1 == 0:
-                cycle += 2
+                cycle += 1  # taken: one more than the table's
                 pc = a
             else:
-                cycle += 1
                 pc += 1
         elif g == G_BRBS:  # 1111 00kk kkkk ksss
             if (sreg >> b) & 1:
-                cycle += 2
+                cycle += 1  # taken: one more than the table's
                 pc = a
             else:
-                cycle += 1
                 pc += 1
         elif g == G_ADD:  # 0000 11rd dddd rrrr / 0001 11rd dddd rrrr
-            cycle += 1
             d = np.int64(data[a])
             r = np.int64(data[b])
             c = sreg & C_ if CARRY[o] else 0
@@ -462,7 +472,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
         elif g == G_SUB:
             # SUB 0001 10rd, SUBI 0101 KKKK, CP 0001 01rd, CPI 0011 KKKK,
             # SBC 0000 10rd, SBCI 0100 KKKK, CPC 0000 01rd
-            cycle += 1
             d = np.int64(data[a])
             r = b if IMM[o] else np.int64(data[b])
             carry = CARRY[o]
@@ -493,7 +502,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             pc += 1
         elif g == G_LOGIC:
             # AND 0010 00rd, ANDI 0111 KKKK, OR 0010 10rd, ORI 0110 KKKK, EOR 0010 01rd
-            cycle += 1
             d = np.int64(data[a])
             r = b if IMM[o] else np.int64(data[b])
             kind = LOGIC[o]
@@ -511,12 +519,15 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             data[a] = res8
             pc += 1
         elif g == G_RJMP:  # 1100 kkkk kkkk kkkk
-            cycle += 2
             pc = a
-        elif g == G_LD:
+        elif g == G_LDST:
             # LD Rd,X 1001 000d dddd 1100 (X+ 1101, -X 1110); Y+ 1001, -Y 1010; Z+ 0001,
-            # -Z 0010; LDD 10q0 qq0d dddd yqqq; LDS 1001 000d dddd 0000 + k16
-            cycle += 2
+            # -Z 0010; LDD 10q0 qq0d dddd yqqq; LDS 1001 000d dddd 0000 + k16;
+            # ST Rr: 1001 001r ... with the same low bits; STD 10q0 qq1r rrrr yqqq; STS.
+            # One handler for both, so the pointer addressing is written once and inline (as
+            # an @inner helper it stayed a real call per LD/ST: numba does not inline between
+            # jitted functions, checked in run_slice's assembly).
+            value = np.int64(data[a])  # a store's source, read before the pointer moves
             mode = PTR_MODE[o]
             if mode == DIRECT:
                 addr = b
@@ -534,34 +545,12 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                     if mode != PLAIN:
                         data[p] = ptr & 0xFF
                         data[p + 1] = ptr >> 8
-            if addr >= 0x100:
-                data[a] = data[addr]  # SRAM: the common case, no call
-            else:
-                data[a] = io_read(data, st, addr, cycle, sreg, sp)
-            pc += WORDS[o]
-        elif g == G_ST:
-            # ST X,Rr 1001 001r rrrr 1100 (X+ 1101, -X 1110); Y+ 1001, -Y 1010; Z+ 0001,
-            # -Z 0010; STD 10q0 qq1r rrrr yqqq; STS 1001 001r rrrr 0000 + k16
-            cycle += 2
-            value = np.int64(data[a])
-            mode = PTR_MODE[o]
-            if mode == DIRECT:
-                addr = b
-            else:
-                p = PTR[o]
-                ptr = np.int64(data[p]) | (np.int64(data[p + 1]) << 8)
-                if mode == DISPLACED:
-                    addr = (ptr + b) & 0xFFFF
+            if not STORE[o]:
+                if addr >= 0x100:
+                    data[a] = data[addr]  # SRAM: the common case, no call
                 else:
-                    if mode == PRE_DEC:
-                        ptr = (ptr - 1) & 0xFFFF
-                    addr = ptr
-                    if mode == POST_INC:
-                        ptr = (ptr + 1) & 0xFFFF
-                    if mode != PLAIN:
-                        data[p] = ptr & 0xFF
-                        data[p + 1] = ptr >> 8
-            if addr >= 0x100:
+                    data[a] = io_read(data, st, addr, cycle, sreg, sp)
+            elif addr >= 0x100:
                 if addr <= w_hi and addr >= w_lo:
                     old = np.int64(data[addr])
                     data[addr] = value
@@ -588,12 +577,10 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                     break
             pc += WORDS[o]
         elif g == G_MOVW:  # 0000 0001 dddd rrrr
-            cycle += 1
             data[a] = data[b]
             data[a + 1] = data[b + 1]
             pc += 1
         elif g == G_ADIW:  # 1001 0110 KKdd KKKK / 1001 0111 KKdd KKKK
-            cycle += 2
             d = np.int64(data[a]) | (np.int64(data[a + 1]) << 8)
             if o == ADIW:
                 res = (d + b) & 0xFFFF
@@ -627,24 +614,21 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             elif o == SBRS:
                 skip = (np.int64(data[a]) >> b) & 1 == 1
             else:
-                io = io_read(data, st, a + 0x20, cycle + 1, sreg, sp)
+                io = io_read(data, st, a + 0x20, cycle, sreg, sp)
                 skip = ((io >> b) & 1) == (1 if o == SBIS else 0)
             if skip:
-                n_words = WORDS[op[pc + 1]]
-                cycle += 1 + n_words
+                n_words = WORDS[op[(pc + 1) & PC_MASK]]
+                cycle += n_words  # skipped: 1 or 2 more
                 pc += 1 + n_words
             else:
-                cycle += 1
                 pc += 1
         elif g == G_IN:  # 1011 0AAd dddd AAAA
-            cycle += 1
             if b == SREG - 0x20:
                 data[a] = sreg  # `in r0, SREG`: every cli()/SREG-restore pair starts here
             else:
                 data[a] = io_read(data, st, b + 0x20, cycle, sreg, sp)
             pc += 1
         elif g == G_OUT:  # 1011 1AAr rrrr AAAA
-            cycle += 1
             value = np.int64(data[a])
             if b == SREG - 0x20:
                 if value & I_ and not sreg & I_:
@@ -666,7 +650,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                     break
             pc += 1
         elif g == G_SBI:  # 1001 1010 AAAA Abbb / 1001 1000 AAAA Abbb
-            cycle += 2
             addr = a + 0x20
             # Read-modify-write of the register, except bits where a one is an action (flags,
             # PINx): there only SBI's own bit is written as a one (datasheet 8.5).
@@ -687,30 +670,20 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
         elif g == G_CALL:
             # RCALL 1101 kkkk kkkk kkkk; CALL 1001 010k kkkk 111k + k16; ICALL 1001 0101 0000 1001
             if o == RCALL:
-                cycle += 3
                 ret = pc + 1
                 dest = a
             elif o == CALL:
-                cycle += 4
                 ret = pc + 2
                 dest = a
             else:
-                cycle += 3
                 ret = pc + 1
                 dest = np.int64(data[30]) | (np.int64(data[31]) << 8)
+            ret &= PC_MASK
             data[sp] = ret & 0xFF
             data[(sp - 1) & 0xFFFF] = (ret >> 8) & 0xFF
             sp = (sp - 2) & 0xFFFF
-            if dest >= FLASH_WORDS:
-                st[S_HALT] = HALT_PC_OUTSIDE
-                st[S_HALT_PC] = dest
-                st[S_HALT_WORD] = 0xFFFF
-                pc = dest
-                result = EXIT_HALT
-                break
-            pc = dest
+            pc = dest & PC_MASK
         elif g == G_RET:  # 1001 0101 0000 1000 / 1001 0101 0001 1000
-            cycle += 4
             hi = np.int64(data[(sp + 1) & 0xFFFF])
             lo = np.int64(data[(sp + 2) & 0xFFFF])
             sp = (sp + 2) & 0xFFFF
@@ -736,16 +709,8 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 irqlog[n, 2] = IRQ_RETURN
                 irqlog[n, 3] = -1
                 st[S_IRQ_N] = n + 1
-            if dest >= FLASH_WORDS:
-                st[S_HALT] = HALT_PC_OUTSIDE
-                st[S_HALT_PC] = dest
-                st[S_HALT_WORD] = 0xFFFF
-                pc = dest
-                result = EXIT_HALT
-                break
-            pc = dest
+            pc = dest & PC_MASK
         elif g == G_PUSH:  # 1001 001d dddd 1111
-            cycle += 2
             value = np.int64(data[a])
             if sp >= 0x100:
                 data[sp] = value
@@ -756,7 +721,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             sp = (sp - 1) & 0xFFFF
             pc += 1
         elif g == G_POP:  # 1001 000d dddd 1111
-            cycle += 2
             sp = (sp + 1) & 0xFFFF
             if sp >= 0x100:
                 data[a] = data[sp]
@@ -764,7 +728,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 data[a] = io_read(data, st, sp, cycle, sreg, sp)
             pc += 1
         elif g == G_INC:  # 1001 010d dddd 0011 / 1001 010d dddd 1010
-            cycle += 1
             d = np.int64(data[a])
             if o == INC:
                 res8 = (d + 1) & 0xFF
@@ -785,7 +748,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             data[a] = res8
             pc += 1
         elif g == G_COM:  # 1001 010d dddd 0000 / 1001 010d dddd 0001
-            cycle += 1
             d = np.int64(data[a])
             if o == COM:
                 res8 = 0xFF - d
@@ -812,7 +774,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             pc += 1
         elif g == G_SHIFT:
             # LSR 1001 010d dddd 0110; ROR 1001 010d dddd 0111; ASR 1001 010d dddd 0101
-            cycle += 1
             d = np.int64(data[a])
             if o == LSR:
                 res8 = d >> 1
@@ -829,14 +790,12 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             data[a] = res8
             pc += 1
         elif g == G_SWAP:  # 1001 010d dddd 0010
-            cycle += 1
             d = np.int64(data[a])
             data[a] = ((d << 4) | (d >> 4)) & 0xFF
             pc += 1
         elif g == G_MUL:
             # MUL 1001 11rd dddd rrrr; MULS 0000 0010 dddd rrrr; MULSU 0000 0011 0ddd 0rrr;
             # FMUL 0000 0011 0ddd 1rrr; FMULS 0000 0011 1ddd 0rrr; FMULSU 0000 0011 1ddd 1rrr
-            cycle += 2
             d = np.int64(data[a])
             r = np.int64(data[b])
             if SIGNED_D[o] and d >= 0x80:
@@ -854,29 +813,11 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
             data[1] = prod >> 8
             pc += 1
         elif g == G_JMP:  # 1001 010k kkkk 110k + k16
-            cycle += 3
-            if a >= FLASH_WORDS:
-                st[S_HALT] = HALT_PC_OUTSIDE
-                st[S_HALT_PC] = a
-                st[S_HALT_WORD] = 0xFFFF
-                pc = a
-                result = EXIT_HALT
-                break
-            pc = a
+            pc = a & PC_MASK
         elif g == G_IJMP:  # 1001 0100 0000 1001
-            cycle += 2
-            dest = np.int64(data[30]) | (np.int64(data[31]) << 8)
-            if dest >= FLASH_WORDS:
-                st[S_HALT] = HALT_PC_OUTSIDE
-                st[S_HALT_PC] = dest
-                st[S_HALT_WORD] = 0xFFFF
-                pc = dest
-                result = EXIT_HALT
-                break
-            pc = dest
+            pc = (np.int64(data[30]) | (np.int64(data[31]) << 8)) & PC_MASK
         elif g == G_LPM:
             # LPM 1001 0101 1100 1000; LPM Rd,Z 1001 000d dddd 0100; LPM Rd,Z+ ... 0101
-            cycle += 3
             z = np.int64(data[30]) | (np.int64(data[31]) << 8)
             word = np.int64(flash[(z >> 1) & (FLASH_WORDS - 1)])
             value = (word >> 8) & 0xFF if z & 1 else word & 0xFF
@@ -890,7 +831,6 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                     data[31] = z >> 8
             pc += 1
         elif g == G_BSET:  # 1001 0100 0sss 1000 / 1001 0100 1sss 1000
-            cycle += 1
             if o == BSET:
                 if a == 7 and (sreg & I_) == 0:
                     st[S_INHIBIT] = cycle  # SEI: the next instruction runs first
@@ -904,14 +844,12 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 sreg &= ~(np.int64(1) << a)
             pc += 1
         elif g == G_BST:  # 1111 101d dddd 0bbb
-            cycle += 1
             if (np.int64(data[a]) >> b) & 1:
                 sreg |= T_
             else:
                 sreg &= ~T_
             pc += 1
         elif g == G_BLD:  # 1111 100d dddd 0bbb
-            cycle += 1
             if sreg & T_:
                 data[a] = np.int64(data[a]) | (np.int64(1) << b)
             else:
@@ -920,14 +858,11 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
         elif g == G_NOP:
             # NOP 0000 0000 0000 0000; BREAK 1001 0101 1001 1000
             # (BREAK is a NOP with the on-chip debugger disabled)
-            cycle += 1
             pc += 1
         elif g == G_WDR:  # 1001 0101 1010 1000: restart the watchdog's count
-            cycle += 1
             wdt_kick(data, st, cycle)
             pc += 1
         elif g == G_SLEEP:  # 1001 0101 1000 1000
-            cycle += 1
             pc += 1
             if np.int64(data[SMCR]) & 1:
                 st[S_SLEEPING] = 1
@@ -935,31 +870,35 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
                 sleep_enter(data, st, cycle)
                 next_event = 0
         elif g == G_SPM:  # 1001 0101 1110 1000
-            cycle += 1
             z = np.int64(data[30]) | (np.int64(data[31]) << 8)
             pc += 1
-            if spm(data, flash, st, z, np.int64(data[0]), np.int64(data[1])):
+            if pc <= BOOT_START:
+                # Executed from the application section: SPM is disabled there (datasheet 27,
+                # "Application Section"); SPMEN's four-cycle window closes unused.
+                data[SPMCSR] = np.int64(data[SPMCSR]) & ~0x3F
+            elif spm(data, flash, st, z, np.int64(data[0]), np.int64(data[1])):
                 st[S_SPM_DIRTY] = 1
                 result = EXIT_SPM
                 break
         else:
             # An undefined opcode, the sentinel past the end of flash, or a breakpoint.
             executed -= 1
+            if o == OP_WRAP:
+                pc -= FLASH_WORDS  # the 14-bit PC wrapped: fetch again at the start of flash
+                continue
             if o >= OP_BREAK1:
                 result = EXIT_BREAK
                 break
-            if o == OP_OUTSIDE:
-                st[S_HALT] = HALT_PC_OUTSIDE
-                st[S_HALT_WORD] = 0xFFFF
-            else:
-                st[S_HALT] = HALT_UNDEFINED
-                st[S_HALT_WORD] = flash[pc]
+            st[S_HALT] = HALT_UNDEFINED
+            st[S_HALT_WORD] = flash[pc]
             st[S_HALT_PC] = pc
             result = EXIT_HALT
             break
 
     if st[S_LOST_N]:
         flush_lost(st, irqlog)
+    if pc >= FLASH_WORDS:
+        pc -= FLASH_WORDS
     st[S_PC] = pc
     st[S_CYCLE] = cycle
     st[S_INSTRUCTIONS] += executed
@@ -995,7 +934,7 @@ __all__ = [
     "io_access",
     "NEVER",
     "DECODED_SIZE",
-    "OP_OUTSIDE",
+    "OP_WRAP",
     "OP_BREAK1",
     "OP_BREAK2",
 ]

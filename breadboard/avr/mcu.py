@@ -10,7 +10,7 @@ from .kernel import (
     DECODED_SIZE,
     OP_BREAK1,
     OP_BREAK2,
-    OP_OUTSIDE,
+    OP_WRAP,
     WORDS,
     io_access,
     pending_vector,
@@ -27,7 +27,6 @@ from .regs import (
     EXIT_SPM,
     EXIT_TARGET,
     HALT_NONE,
-    HALT_PC_OUTSIDE,
     HALT_REASONS,
     HALT_UNDEFINED,
     ICR1L,
@@ -95,10 +94,12 @@ from .regs import (
     TCNT1L,
     UART_LOG_COLS,
     WATCH_SLOTS,
+    WDTCSR,
 )
 from .timers import F_TEMP
 from .usart import U_PY_MARK, serial_format
 from .warm import ensure_loaded
+from .wdt import W_NEXT, WDE
 
 FLASH_WORDS = isa.FLASH_WORDS
 _PEEK_OWNERS = (OWN_TIMER0, OWN_TIMER1, OWN_TIMER2)  # registers whose read value is computed
@@ -124,7 +125,7 @@ class Mcu:
         self.pin_log = np.zeros((log_size, PIN_LOG_COLS), dtype=np.int64)
         self.irq_log = np.zeros((log_size, IRQ_LOG_COLS), dtype=np.int64)
         self.uart_log = np.zeros((log_size, UART_LOG_COLS), dtype=np.int64)
-        self._op = np.full(DECODED_SIZE, OP_OUTSIDE, dtype=np.int32)
+        self._op = np.full(DECODED_SIZE, OP_WRAP, dtype=np.int32)
         self._decoded = self._op.copy()  # the ids as decoded, without breakpoints
         self._breakpoints: set[int] = set()
         self._watches: list[int] = []
@@ -418,6 +419,13 @@ class Mcu:
         return bool(self.data[SREG] & 0x80)
 
     @property
+    def watchdog_will_reset(self) -> bool:
+        """True while the watchdog counts towards a system reset (WDE set: system reset mode,
+        or interrupt and system reset mode, where a time-out with WDIF still set resets;
+        datasheet 11.9.2). The Uno leaves WDTON unprogrammed, so WDE is the only way."""
+        return bool(self.data[WDTCSR] & WDE) and int(self.st[W_NEXT]) != NEVER
+
+    @property
     def halted(self) -> bool:
         return int(self.st[S_HALT]) != HALT_NONE
 
@@ -432,10 +440,6 @@ class Mcu:
         if code == HALT_UNDEFINED:
             return (
                 f"{HALT_REASONS[code]} 0x{word:04x} at PC 0x{pc * 2:04x} (word address 0x{pc:04x})"
-            )
-        if code == HALT_PC_OUTSIDE:
-            return (
-                f"{HALT_REASONS[code]}: jump to byte address 0x{pc * 2:05x} (flash ends at 0x7fff)"
             )
         return HALT_REASONS.get(code, f"halt code {code}")
 

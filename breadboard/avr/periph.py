@@ -50,6 +50,8 @@ from .regs import (
     S_SLEEPING,
     SPH,
     SPL,
+    SPM_BUFFER,
+    SPM_PAGE_WORDS,
     SREG,
     UCSR0A,
     UCSR0C,
@@ -215,6 +217,8 @@ def chip_reset(data, st, cycle, pinlog, source):
     data[SPH] = 0x08
     data[UCSR0A] = 0x20  # UDRE0: the transmit buffer is empty
     data[UCSR0C] = 0x06  # 8 data bits
+    for i in range(2 * SPM_PAGE_WORDS):
+        data[SPM_BUFFER + i] = 0xFF  # a system reset erases SPM's page buffer (datasheet 27)
     for port in range(3):
         st[S_OVR_DDR + port] = 0
     st[S_SLEEPING] = 0

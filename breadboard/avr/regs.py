@@ -17,6 +17,9 @@ EEPROM_SIZE = 1024
 #: The EEPROM's bytes live in the kernel's data array above the chip's address space
 #: (data[EEPROM_BASE : EEPROM_BASE + EEPROM_SIZE]; ``Mcu.eeprom`` is a view of that slice).
 EEPROM_BASE = 0xE000
+#: SPM's temporary page buffer (64 words, low byte first), also above the chip's address space.
+SPM_BUFFER = 0xF000
+SPM_PAGE_WORDS = 64
 
 # --- Core registers -------------------------------------------------------------------------
 SREG = 0x5F
@@ -354,11 +357,9 @@ KEPT_BY_POWER_ON = ("ext_level", "ext_driven")
 # Halt reasons
 HALT_NONE = 0
 HALT_UNDEFINED = 1
-HALT_PC_OUTSIDE = 2
 HALT_REASONS = {
     HALT_NONE: "running",
     HALT_UNDEFINED: "undefined instruction",
-    HALT_PC_OUTSIDE: "program counter outside flash",
 }
 
 # Why run_slice returned

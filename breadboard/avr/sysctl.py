@@ -24,7 +24,12 @@ from .regs import (
 )
 
 IDLE, ADC_NOISE_REDUCTION, POWER_DOWN, POWER_SAVE, STANDBY, EXTENDED_STANDBY = 0, 1, 2, 3, 6, 7
-#: Word address of the boot section with the Uno's fuses (BOOTSZ = 11: 256 words).
+#: Word address of the boot loader section with the Uno's fuses: high fuse 0xDE has BOOTSZ1:0
+#: = 11, a 256-word boot section at words 0x3F00-0x3FFF (datasheet 27, table "Boot Size
+#: Configuration, ATmega328P"). SPM works only from there (``kernel.run_slice``). The Uno also
+#: programs BOOTRST, so a real Uno resets into its boot loader at 0x3F00, which then jumps to
+#: 0; the simulated chip has no boot loader in flash and resets to 0 directly (as if the boot
+#: loader had just handed over), with the vectors at 0 unless the program sets IVSEL.
 BOOT_START = 0x3F00
 CRYSTAL_STARTUP = 16 * 1024
 

@@ -36,7 +36,7 @@ from numba.core import types
 
 from . import _cache
 from .isa import FLASH_WORDS
-from .kernel import DECODED_SIZE, OP_OUTSIDE, run_slice
+from .kernel import DECODED_SIZE, OP_WRAP, run_slice
 from .periph import chip_reset
 from .regs import DATA_ALLOC, IRQ_LOG_COLS, PERIPHERALS, PIN_LOG_COLS, STATE_SIZE, UART_LOG_COLS
 
@@ -292,7 +292,7 @@ def _first_run() -> None:
     # chip_reset logs the pins without a bounds check: give the logs room
     logs = [np.zeros((256, cols), np.int64) for cols in (PIN_LOG_COLS, IRQ_LOG_COLS, UART_LOG_COLS)]
     chip_reset(data, st, np.int64(0), logs[0], np.int64(1))
-    op = np.full(DECODED_SIZE, OP_OUTSIDE, np.int32)
+    op = np.full(DECODED_SIZE, OP_WRAP, np.int32)
     flash = np.full(FLASH_WORDS, 0xFFFF, np.uint16)
     zeros = np.zeros(DECODED_SIZE, np.int32)
     run_slice(data, flash, op, zeros, zeros, st, *logs, np.int64(0))

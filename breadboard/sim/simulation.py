@@ -29,7 +29,10 @@ from .units import parse_time
 RUNNING = "running"
 SLEEPING = "sleeping"
 HALTED = "halted"
-STOPPED = "stopped"  # SLEEP with interrupts disabled: nothing but a reset can wake the CPU
+#: SLEEP with interrupts disabled and no watchdog reset to come: nothing but the reset button
+#: can wake the CPU (with the watchdog in reset mode the status stays SLEEPING and the run
+#: goes on: the watchdog resets the chip at every time-out, datasheet 11.8).
+STOPPED = "stopped"
 BREAK = "break"  # run_until stopped at a breakpoint or watchpoint: see ``stop_reason``
 
 
@@ -203,7 +206,8 @@ class Simulation(Board):
         if self.mcu.halted:
             return HALTED
         if self.mcu.sleeping:
-            return SLEEPING if self.mcu.interrupts_enabled else STOPPED
+            mcu = self.mcu
+            return SLEEPING if mcu.interrupts_enabled or mcu.watchdog_will_reset else STOPPED
         return RUNNING
 
     @property
