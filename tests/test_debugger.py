@@ -205,3 +205,24 @@ def test_the_worker_refuses_breakpoints_on_a_micropython_board_with_a_message():
     finally:
         worker.stop()
         worker.join(timeout=5)
+
+
+def test_listing_shows_the_source_line_where_the_elfs_line_table_starts_one():
+    # src_lines.c: toggle()'s body "PINB = _BV(PB5);" is line 8, main's "DDRB = ..." line 13
+    sim = Simulation.open(firmware_path("src_lines", "elf"))
+    fw = sim.firmware
+    toggle = next(a for a, n in fw.symbols.items() if n == "toggle")
+    main = next(a for a, n in fw.symbols.items() if n == "main")
+    assert fw.lines[toggle] == ("src_lines.c", 8) and fw.lines[main] == ("src_lines.c", 13)
+    sim.add_breakpoint("toggle")
+    assert sim.run_for("1ms") == BREAK
+    rows = {ln.address: ln for ln in listing(sim, before=4, after=8)}
+    assert rows[toggle].current and rows[toggle].source == "src_lines.c:8"
+    assert rows[main].source == "src_lines.c:13"
+    assert rows[toggle + 2].source is None  # the line has not changed: no new row
+
+
+def test_listing_without_line_info_has_no_source(ctc):
+    # the Arduino examples are built with LTO: their .debug_line has no rows
+    assert ctc.firmware.lines == {}
+    assert all(ln.source is None for ln in listing(ctc))

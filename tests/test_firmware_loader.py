@@ -663,3 +663,27 @@ def test_elf_data_symbols_name_the_variables_at_their_avr_nm_data_addresses():
 def test_hex_files_have_no_data_symbols():
     fw = load_hex(TINY_HEX)
     assert fw.data_symbols == {} and fw.variable_at(0x100) is None
+
+
+def test_elf_line_table_maps_addresses_to_source_lines_as_avr_objdump_decodes_them():
+    # avr-objdump --dwarf=decodedline src_lines.elf: 0x80 line 7 then 8 (the last row at an
+    # address wins: the statement, not the opening brace), 0x86 line 13, 0x8a line 15
+    fw = load_firmware(firmware_path("src_lines", "elf"))
+    assert fw.lines == {0x80: ("src_lines.c", 8), 0x86: ("src_lines.c", 13),
+                        0x8A: ("src_lines.c", 15)}  # fmt: skip
+    assert load_firmware(firmware_path("src_lines", "hex")).lines == {}
+
+
+def test_a_corrupt_line_table_costs_only_the_source_lines(tmp_path):
+    data = bytearray(Path(firmware_path("src_lines", "elf")).read_bytes())
+    from elftools.elf.elffile import ELFFile
+
+    with open(firmware_path("src_lines", "elf"), "rb") as f:
+        section = ELFFile(f).get_section_by_name(".debug_line")
+        offset, size = section["sh_offset"], section["sh_size"]
+    data[offset : offset + size] = b"\xff" * size
+    bad = tmp_path / "bad_lines.elf"
+    bad.write_bytes(bytes(data))
+    fw = load_firmware(bad)
+    assert "toggle" in fw.symbols.values() and isinstance(fw.lines, dict)
+    assert fw.lines == {}

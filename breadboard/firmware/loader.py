@@ -108,6 +108,9 @@ class Firmware:
         data_symbols: ELF only (empty for HEX): global and static variables (``STT_OBJECT``
             symbols in data memory: .data, .bss, .noinit) -> data-space address.
         data_sizes: ELF only: variable name -> size in bytes (as in ``data_symbols``).
+        lines: ELF only: flash *byte* address -> (source file name, line) where a row of the
+            DWARF line table (``.debug_line``) starts; empty when the ELF has none (HEX, or
+            built without ``-g``, or with LTO). At most ``MAX_LINE_ROWS`` addresses.
     """
 
     path: str
@@ -118,6 +121,7 @@ class Firmware:
     _functions: tuple[_FunctionSpan, ...] = field(default=(), repr=False, compare=False)
     data_symbols: dict[str, int] = field(default_factory=dict)
     data_sizes: dict[str, int] = field(default_factory=dict)
+    lines: dict[int, tuple[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         flash = np.asarray(self.flash)
@@ -130,6 +134,7 @@ class Firmware:
         object.__setattr__(self, "symbols", dict(self.symbols))
         object.__setattr__(self, "data_symbols", dict(self.data_symbols))
         object.__setattr__(self, "data_sizes", dict(self.data_sizes))
+        object.__setattr__(self, "lines", dict(self.lines))
         functions = self._functions
         if not functions and self.symbols:
             functions = tuple(_FunctionSpan(a, 0, n) for a, n in sorted(self.symbols.items()))
@@ -632,6 +637,7 @@ def _parse_elf(data: bytes, name: str) -> Firmware:
         where = "section .symtab"
         symbols, functions = _elf_symbols(elf, table)
         data_symbols, data_sizes = _elf_data_symbols(elf, table)
+        lines = _elf_lines(elf, size)
     except FirmwareError:
         raise
     except Exception as exc:  # untrusted input: any parser failure means a corrupt file
@@ -642,8 +648,46 @@ def _parse_elf(data: bytes, name: str) -> Firmware:
     words = flash.view("<u2").astype(np.uint16)
     return Firmware(
         path=name, format="elf", flash=words, size=size, symbols=symbols,
-        data_symbols=data_symbols, data_sizes=data_sizes, _functions=functions,
+        data_symbols=data_symbols, data_sizes=data_sizes, _functions=functions, lines=lines,
     )  # fmt: skip
+
+
+#: Bound on ``Firmware.lines`` (a 32 KB flash holds 16 K instructions; rows past this are
+#: dropped so a huge or hostile .debug_line cannot make loading slow).
+MAX_LINE_ROWS = 32768
+
+
+def _elf_lines(elf, size: int) -> dict[int, tuple[str, int]]:
+    """Flash byte address -> (file name, line) from the ELF's DWARF line table; {} when it
+    has none or it cannot be read (source lines are optional: never a reason to refuse a
+    program). Where several rows start at one address the last wins (the statement's own
+    line rather than the function's opening brace)."""
+    if elf.get_section_by_name(".debug_line") is None:
+        return {}
+    lines: dict[int, tuple[str, int]] = {}
+    try:
+        dwarf = elf.get_dwarf_info(relocate_dwarf_sections=False)
+        for cu in dwarf.iter_CUs():
+            program = dwarf.line_program_for_CU(cu)
+            if program is None:
+                continue
+            files = program["file_entry"]
+            base = 0 if program["version"] >= 5 else 1  # DWARF 5 numbers files from 0
+            for entry in program.get_entries():
+                state = entry.state
+                if state is None or state.end_sequence or not 0 <= state.address < size:
+                    continue
+                index = state.file - base
+                if not 0 <= index < len(files):
+                    continue
+                name = files[index].name
+                name = name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
+                lines[state.address] = (os.path.basename(name), int(state.line))
+                if len(lines) >= MAX_LINE_ROWS:
+                    return lines
+    except Exception:  # noqa: BLE001 -- a corrupt line table only costs the source lines
+        return lines
+    return lines
 
 
 def _overflowing_section(elf, segment) -> str | None:

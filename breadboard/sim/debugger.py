@@ -28,7 +28,9 @@ CALLS = frozenset({"CALL", "RCALL", "ICALL"})
 @dataclass(frozen=True)
 class Line:
     """One disassembled instruction: flash byte ``address``, its words, its text, the ELF
-    symbol exactly there (``label``), whether a breakpoint is set on it and PC is on it."""
+    symbol exactly there (``label``), whether a breakpoint is set on it and PC is on it, and
+    the source line starting there (``source``, "file.c:42", from the ELF's DWARF line
+    table; None when the line table has no row at this address or the ELF has none)."""
 
     address: int
     words: tuple[int, ...]
@@ -36,6 +38,7 @@ class Line:
     label: str | None
     breakpoint: bool
     current: bool
+    source: str | None = None
 
 
 def instruction_name(flash: np.ndarray, word: int) -> str:
@@ -81,6 +84,7 @@ def listing(sim: Simulation, before: int = 8, after: int = 24) -> list[Line]:
         if func is not None and pc - func <= 4 * before:
             start = func
     symbols = fw.symbols if fw is not None else {}
+    lines = fw.lines if fw is not None else {}
     breaks = mcu.breakpoints
     rows: list[tuple[int, int, str]] = []  # (word, words, text)
     w = start
@@ -104,9 +108,14 @@ def listing(sim: Simulation, before: int = 8, after: int = 24) -> list[Line]:
             label=symbols.get(w * 2),
             breakpoint=w in breaks,
             current=w == pc,
+            source=_source(lines.get(w * 2)),
         )
         for w, n, text in rows
     ]
+
+
+def _source(row: tuple[str, int] | None) -> str | None:
+    return None if row is None else f"{row[0]}:{row[1]}"
 
 
 def _decoded(flash: np.ndarray, word: int) -> tuple[str, int]:

@@ -218,7 +218,7 @@ SKETCHES=(
     watchdog_int watchdog_reset sleep_int0 adc_isr traffic_light bounce_counter
     twi_spi_probe delay_in_isr long_isr
 )
-ALL=("${ASM_FIRMWARE[@]}" cpu_bench cpu_bench_short extint_diff "${SKETCHES[@]}")
+ALL=("${ASM_FIRMWARE[@]}" cpu_bench cpu_bench_short extint_diff src_lines "${SKETCHES[@]}")
 
 build_named() {
     case "$1" in
@@ -226,6 +226,8 @@ build_named() {
         cpu_bench)       build_c cpu_bench cpu_bench/cpu_bench.c ;;
         cpu_bench_short) build_c cpu_bench_short cpu_bench/cpu_bench.c -DROUNDS=16 ;;
         extint_diff)     build_c extint_diff extint_diff/extint_diff.c ;;
+        # -gdwarf-2: this avr-gcc 5.4 + binutils leave .debug_line empty with the default DWARF 4
+        src_lines)       build_c src_lines src_lines/src_lines.c -gdwarf-2 ;;
         *)
             local src
             if src="$(sketch_source "$1")"; then

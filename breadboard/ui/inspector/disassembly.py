@@ -8,7 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ...sim.inspection import Inspection
 from . import text as fmt
 
-MARGIN, ADDRESS, LABEL, CODE, WORDS = range(5)
+MARGIN, ADDRESS, LABEL, CODE, WORDS, SOURCE = range(6)
 
 
 class DisassemblyView(QtWidgets.QWidget):
@@ -26,9 +26,11 @@ class DisassemblyView(QtWidgets.QWidget):
         self._key: tuple | None = None
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.table = QtWidgets.QTableWidget(0, 5)
+        self.table = QtWidgets.QTableWidget(0, 6)
         self.table.setObjectName("listing")
-        self.table.setHorizontalHeaderLabels(["", "Address", "Label", "Instruction", "Words"])
+        self.table.setHorizontalHeaderLabels(
+            ["", "Address", "Label", "Instruction", "Words", "Source"]
+        )
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(19)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -40,6 +42,7 @@ class DisassemblyView(QtWidgets.QWidget):
         self.table.setColumnWidth(ADDRESS, 70)
         self.table.setColumnWidth(LABEL, 150)
         self.table.setColumnWidth(CODE, 260)
+        self.table.setColumnWidth(WORDS, 100)
         self.table.setToolTip(
             "Click the margin (left column) of a line to set or remove a breakpoint"
         )
@@ -99,6 +102,7 @@ class DisassemblyView(QtWidgets.QWidget):
                 label,
                 ln.text,
                 " ".join(f"{w:04x}" for w in ln.words),
+                ln.source or "",
             ]
             for c, t in enumerate(cells):
                 item = self.table.item(r, c)
