@@ -5,6 +5,7 @@ import-linter contract, checked by test_architecture.py.)"""
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,11 +18,16 @@ from breadboard.sim.capture import (
     canonical_pin,
     channel_id,
     decimate_steps,
+    ioff_text,
+    long_isr_text,
     parse_channel,
     write_channels_vcd,
     write_edges_csv,
 )
+from breadboard.sim.capture.capture import LONG_ISR_US
 from breadboard.sim.worker import TraceChunk
+
+EXAMPLES = Path(__file__).parents[1] / "resources" / "examples"
 
 F = F_CPU
 EMPTY = np.zeros((0, 2), dtype=np.int64)
@@ -230,3 +236,55 @@ def test_lost_events_are_kept_per_vector_for_the_interrupt_lane():
     assert cap.lost[16] == [3000]
     cap.ingest([chunk(0, 10, {}, reset=True)])
     assert cap.lost == {}
+
+
+def test_long_handlers_and_interrupts_off_stretches_are_marked_over_the_threshold():
+    """The interrupt lane's teaching warnings: a handler longer than the limit (entry to
+    return; one still running counts to the capture's end) and interrupts-off stretches (kind
+    3 rows: cycle of the SEI, 0, 3, cycle of the CLI) longer than the limit, windowed, trimmed
+    and cleared by a reset."""
+    cap = Capture("")
+    irq = np.array(
+        [
+            [100, 1, 1, 96], [400, 1, 0, 0],  # 300 cycles
+            [1000, 1, 1, 996], [25_000, 1, 0, 0],  # 24,000 cycles = 1.5 ms
+            [30_000, 0, 3, 26_000],  # I = 0 for 4,000 cycles = 250 µs
+            [31_000, 0, 3, 30_500],  # 500 cycles
+            [40_000, 11, 1, 39_996],  # still running at the end (50,000)
+        ]
+    )  # fmt: skip
+    cap.ingest([chunk(0, 50_000, {}, reset=True, irq=irq)])
+    limit = 1600  # 100 µs at 16 MHz
+    s, e = cap.long_isrs(1, 0, 50_000, limit)
+    assert s.tolist() == [1000] and e.tolist() == [25_000]
+    assert cap.long_isrs(1, 26_000, 50_000, limit)[0].tolist() == []
+    s, e = cap.long_isrs(11, 0, 50_000, limit)
+    assert s.tolist() == [40_000] and e.tolist() == [50_000]
+    assert cap.long_isrs(7, 0, 50_000, limit)[0].tolist() == []
+    assert cap.ioff_window(0, 50_000, limit) == [(26_000, 30_000)]
+    assert cap.ioff_window(0, 50_000, 400) == [(26_000, 30_000), (30_500, 31_000)]
+    assert cap.ioff_window(30_000, 50_000, limit) == []  # ended at the window's start
+    assert cap.ioff_window(0, 26_000, limit) == []
+    assert long_isr_text(24_000, F_CPU) == "long ISR 1.5 ms"
+    assert ioff_text(4_000, F_CPU) == "I = 0 for 250 µs"
+    cap.trim(19_500, 1000)  # keep 19,500 cycles before the end: from 30,500
+    assert cap.ioff == [(30_500, 31_000)]
+    cap.ingest([chunk(0, 10, {}, reset=True)])
+    assert cap.ioff == []
+
+
+def test_delay_in_isr_example_int0_handler_is_a_long_isr_on_the_lane():
+    """Pressing the button of resources/examples/delay_in_isr runs INT0's handler, which
+    calls delay(): one handler of milliseconds, far over the 100 µs default."""
+    from breadboard.sim.simulation import Simulation
+
+    sim = Simulation.open(EXAMPLES / "delay_in_isr" / "delay_in_isr.elf")
+    sim.run_for(F_CPU // 20)
+    sim.drive("D2", 0)
+    sim.run_for(F_CPU // 100 * 3)
+    cap = Capture("")
+    cap.ingest([chunk(0, sim.cycle, {}, reset=True, irq=sim.interrupts.rows)])
+    s, e = cap.long_isrs(1, 0, sim.cycle, round(LONG_ISR_US * F_CPU / 1e6))
+    assert len(s) == 1 and 1_000 <= (e[0] - s[0]) * 1e6 / F_CPU <= 3_000
+    others = [v for v in cap.irq if v != 1 and len(cap.long_isrs(v, 0, sim.cycle, 1600)[0])]
+    assert others == []  # TIMER0_OVF's handler is short

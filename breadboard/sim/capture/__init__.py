@@ -9,6 +9,8 @@ from .capture import (
     DURATIONS,
     EDGES,
     HISTORY_SECONDS,
+    IOFF_US,
+    LONG_ISR_US,
     MAX_ROWS,
     MEASURE_MAX_ROWS,
     MODES,
@@ -16,6 +18,8 @@ from .capture import (
     Captures,
     Intervals,
     durations,
+    ioff_text,
+    long_isr_text,
 )
 from .channels import (
     ANALOG_PINS,
@@ -37,6 +41,10 @@ __all__ = [
     "Series",
     "decimate_steps",
     "durations",
+    "long_isr_text",
+    "ioff_text",
+    "LONG_ISR_US",
+    "IOFF_US",
     "RANK",
     "MODES",
     "EDGES",

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import measure as msr
 from ..trace import FLOATING, HIGH, LOW
+from ..units import format_time
 from ..worker import TraceChunk
 from .channels import parse_channel
 from .series import Series
@@ -30,6 +31,20 @@ MAX_ROWS = 1 << 20
 MEASURE_MAX_ROWS = 100_000  # the newest rows of a channel that the measurements use
 #: Newest trigger candidates kept waiting for their sweep to complete.
 MAX_PENDING = 512
+#: Teaching warnings on the interrupt lane (as ``Simulation.irq_stats``'s defaults): a handler
+#: that ran longer than this (µs), and interrupts disabled (I = 0 outside handlers) longer.
+LONG_ISR_US = 100.0
+IOFF_US = 100.0
+
+
+def long_isr_text(cycles: int, f_cpu: int) -> str:
+    """The label of a handler that ran ``cycles``: "long ISR 1.5 ms"."""
+    return f"long ISR {format_time(cycles / f_cpu)}"
+
+
+def ioff_text(cycles: int, f_cpu: int) -> str:
+    """The label of an interrupts-off stretch of ``cycles``: "I = 0 for 250 µs"."""
+    return f"I = 0 for {format_time(cycles / f_cpu)}"
 
 
 class Intervals:
@@ -110,6 +125,9 @@ class Capture:
     vector_names: dict[int, str] = field(default_factory=dict)
     #: vector -> cycles of its lost events (its flag set again while still pending)
     lost: dict[int, list[int]] = field(default_factory=dict)
+    #: interrupts-off stretches (start, end) in end order: the simulation logs those longer
+    #: than its limit (1,600 cycles by default; Simulation.interrupts' kind 3 rows)
+    ioff: list[tuple[int, int]] = field(default_factory=list)
 
     # -- the records --
     def series(self, pin: str) -> Series:
@@ -144,6 +162,22 @@ class Capture:
         """(starts, ends) of ``vector``'s handlers overlapping cycles (c0, c1)."""
         return self.irq[vector].window(c0, c1, self.open_irq(vector), self.end)
 
+    def long_isrs(self, vector: int, c0: int, c1: int, limit: int) -> tuple:
+        """(starts, ends) of ``vector``'s handlers overlapping (c0, c1) that ran longer than
+        ``limit`` cycles (one still running counts up to the end of the capture)."""
+        if vector not in self.irq:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        s, e = self.irq_window(vector, c0, c1)
+        keep = (e - s) > limit
+        return s[keep], e[keep]
+
+    def ioff_window(self, c0: int, c1: int, limit: int) -> list[tuple[int, int]]:
+        """Interrupts-off stretches (start, end) overlapping (c0, c1) longer than ``limit``
+        cycles."""
+        k = bisect.bisect_right(self.ioff, c0, key=lambda r: r[1])
+        return [(a, b) for a, b in self.ioff[k:] if a < c1 and b - a > limit]
+
     # -- growing --
     def ingest(self, chunks: Iterable[TraceChunk]) -> bool:
         """Append the chunks' records (a chunk with ``reset`` starts afresh); False when there
@@ -173,6 +207,7 @@ class Capture:
         self.irq_stack.clear()
         self.vector_names.clear()
         self.lost.clear()
+        self.ioff.clear()
         self.start = self.end = int(start)
         self.searched = int(start)
         self.scanned.clear()
@@ -182,10 +217,10 @@ class Capture:
         self.resets += 1
 
     def _ingest_irq(self, rows: np.ndarray) -> None:
-        for cycle, vector, kind, *_ in rows.tolist():
+        for cycle, vector, kind, *extra in rows.tolist():
             if kind == 1:
                 self.irq_stack.append((cycle, vector))
-            elif kind == 0 and self.irq_stack:  # 2: a lost event, 3: interrupts were off
+            elif kind == 0 and self.irq_stack:
                 start, v = self.irq_stack.pop()
                 iv = self.irq.get(v)
                 if iv is None:
@@ -195,6 +230,8 @@ class Capture:
                 self.lost.setdefault(vector, []).append(cycle)
                 if vector not in self.irq:
                     self.irq[vector] = Intervals()
+            elif kind == 3:  # interrupts were off from extra to cycle
+                self.ioff.append((int(extra[0]), cycle))
         for _, v in self.irq_stack:
             if v not in self.irq:
                 self.irq[v] = Intervals()
@@ -214,6 +251,10 @@ class Capture:
             k = max(k, len(cycles) - max_rows)
             if k > 0:
                 del cycles[:k]
+        k = bisect.bisect_left(self.ioff, self.start, key=lambda r: r[1])
+        k = max(k, len(self.ioff) - max_rows)
+        if k > 0:
+            del self.ioff[:k]
 
     # -- triggering --
     def rearm(self) -> None:
