@@ -500,3 +500,46 @@ def test_void_qt_calls_do_not_release_none(qtbot):
         o.setObjectName("x")
         o.destroyed.emit()
     assert sys.getrefcount(None) >= before - 1000
+
+
+def shown_labels(lane) -> list[str]:
+    return [t.textItem.toPlainText() for t in lane.labels if t.isVisible()]
+
+
+def test_interrupt_lane_marks_the_delay_in_isr_handler_as_a_long_isr(scope):
+    """resources/examples/delay_in_isr: pressing the button runs INT0's handler, which calls
+    delay() (~1-2 ms, over the 100 µs default): a red outline and "long ISR 1.x ms"."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    elf = Path(__file__).parents[1] / "resources/examples/delay_in_isr/delay_in_isr.elf"
+    sim = Simulation.open(elf)
+    scope.add_channel("IRQ")
+    scope.set_trigger("D2", "falling", "roll")
+    scope.set_timebase(1e-3)
+    chunks = list(sim_chunks(sim, 0.03))
+    sim.drive("D2", 0)
+    chunks += [replace(c, reset=False) for c in sim_chunks(sim, 0.04)]
+    feed_all(scope, chunks)
+    lane = scope.lane("IRQ")
+    assert 1 in lane.vectors and lane.long_isr.n == 1  # INT0 only, TIMER0_OVF is short
+    marks = [t for t in shown_labels(lane) if "long ISR" in t]
+    assert len(marks) == 1 and marks[0].startswith("INT0")
+    assert 1.0 <= float(marks[0].split("long ISR ")[1].split()[0]) <= 3.0  # ms
+    assert lane.ioff.n == 0
+
+
+def test_interrupt_lane_hatches_interrupts_off_longer_than_the_threshold(scope):
+    scope.add_channel("IRQ")
+    scope.set_trigger("D2", "rising", "roll")
+    scope.set_timebase(1e-3)
+    cli = F // 1000 * 60  # inside the last 10 ms of the 4 chunks (up to 1,066,664)
+    irq = np.array(
+        [[cli - 500, 16, 1, cli - 504], [cli - 400, 16, 0, 0],
+         [cli + 4_000, 0, 3, cli], [cli + 9_000, 0, 3, cli + 8_000]]
+    )  # fmt: skip
+    feed_all(scope, make_chunks({"D2": CTC}, 0.055, irq=irq))
+    lane = scope.lane("IRQ")
+    assert lane.ioff.n == 1  # 4,000 cycles = 250 µs; the 1,000-cycle stretch is under 100 µs
+    assert "I = 0 for 250 µs" in shown_labels(lane)
+    assert lane.long_isr.n == 0

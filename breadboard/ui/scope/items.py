@@ -35,15 +35,18 @@ class Bars(pg.GraphicsObject):
     a filled PlotDataItem (or one QPainterPath) fills each piece through the slow path
     rasteriser."""
 
-    def __init__(self, color: str, alpha: int = 165) -> None:
+    def __init__(self, color: str, alpha: int = 165, pen_width: float = 1.0,
+                 pattern: QtCore.Qt.BrushStyle = QtCore.Qt.BrushStyle.SolidPattern) -> None:  # fmt: skip
+        """Filled with ``color`` at ``alpha`` (0: outlines only) in ``pattern`` (a hatch for
+        a band), outlined ``pen_width`` pixels wide."""
         super().__init__()
         c = QtGui.QColor(color)
         fill = QtGui.QColor(c)
         fill.setAlpha(alpha)
-        self._brush = QtGui.QBrush(fill)
+        self._brush = QtGui.QBrush(fill, pattern) if alpha else QtGui.QBrush()
         self._pen = QtGui.QPen(c)
         self._pen.setCosmetic(True)
-        self._pen.setWidthF(1.0)
+        self._pen.setWidthF(pen_width)
         self._rects: list[QtCore.QRectF] = []
         self._bounds = QtCore.QRectF()
         self.n = 0

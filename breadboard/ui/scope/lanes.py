@@ -11,7 +11,7 @@ from PySide6 import QtCore, QtGui
 
 from ...sim.capture import Series
 from .items import Bars
-from .style import REF_COLOR, vector_color
+from .style import IOFF_COLOR, LONG_ISR_COLOR, REF_COLOR, vector_color
 
 ANALOG_FULL_SCALE_UV = 5_000_000
 _RANK_Y = np.array([0.14, 0.47, 0.80])  # height within a lane, per rank (LOW, FLOATING, HIGH)
@@ -33,6 +33,9 @@ class Lane:
     labels: list = field(default_factory=list)  # text items on wide interrupt bars
     readout: pg.TextItem | None = None  # quick measurements in the lane's corner
     band: Bars | None = None  # fast toggling drawn as a filled band
+    #: interrupt lane's teaching warnings: outlines of long handlers, hatched I = 0 stretches
+    long_isr: Bars | None = None
+    ioff: Bars | None = None
 
 
 @dataclass
@@ -91,6 +94,13 @@ def make_items(plot: pg.PlotItem, lane: Lane, with_ref: bool) -> None:
         for v in lane.vectors:
             item = Bars(vector_color(v))
             item.setZValue(2)
+            plot.addItem(item)
+            lane.items.append(item)
+        lane.ioff = Bars(IOFF_COLOR, alpha=110, pattern=QtCore.Qt.BrushStyle.BDiagPattern)
+        lane.ioff.setZValue(1)
+        lane.long_isr = Bars(LONG_ISR_COLOR, alpha=0, pen_width=2.0)
+        lane.long_isr.setZValue(3)
+        for item in (lane.ioff, lane.long_isr):
             plot.addItem(item)
             lane.items.append(item)
         lane.labels = []

@@ -25,6 +25,8 @@ LANE_COLORS = (
 REF_COLOR = "#e5e7eb"
 TRIGGER_COLOR = "#fb923c"
 ALARM = "#fca5a5"  # a value beyond what the example expects (set_expectations)
+LONG_ISR_COLOR = "#ef4444"  # outline of a handler longer than the threshold (interrupt lane)
+IOFF_COLOR = "#fbbf24"  # interrupts disabled longer than the threshold (interrupt lane)
 VECTOR_COLORS: dict[int, str] = {
     1: "#f87171",
     2: "#fbbf24",
