@@ -176,3 +176,28 @@ def test_the_inspector_says_a_micropython_script_needs_avr_firmware(qtbot, windo
     dock = window.inspector_dock
     qtbot.waitUntil(lambda: "needs AVR firmware" in dock.message.text(), timeout=10_000)
     assert dock.stack.currentWidget() is dock.message
+
+
+def test_the_disassembly_shows_the_source_line_beside_the_instruction(qtbot):
+    """An ELF built with -g (tests/firmware/src_lines): toggle()'s first instruction is
+    src_lines.c line 8 in the Source column; lines without a new row stay blank."""
+    from conftest import firmware_path
+
+    from breadboard.sim import Simulation
+    from breadboard.sim.inspection import inspect
+    from breadboard.ui.inspector.disassembly import ADDRESS, SOURCE, DisassemblyView
+
+    sim = Simulation.open(firmware_path("src_lines", "elf"))
+    sim.add_breakpoint("toggle")
+    sim.run_for("1ms")
+    view = DisassemblyView()
+    qtbot.addWidget(view)
+    view.show_inspection(inspect(sim))
+    table = view.table
+    assert table.horizontalHeaderItem(SOURCE).text() == "Source"
+    shown = {
+        int(table.item(r, ADDRESS).text(), 16): table.item(r, SOURCE).text()
+        for r in range(table.rowCount())
+    }
+    assert shown[0x80] == "src_lines.c:8" and shown[0x82] == ""
+    assert shown[0x86] == "src_lines.c:13"
