@@ -43,8 +43,10 @@ EXIT_NO_DISPLAY = 8  # the app cannot start: Qt's platform plugin lacks system l
 #: The summary's "status" is the CPU's state when the run ended, said in words.
 STATUS_MEANING = {
     RUNNING: "the run reached its length with the CPU executing instructions",
-    SLEEPING: "the run reached its length with the CPU asleep, waiting for an interrupt",
-    STOPPED: "the CPU stopped early: SLEEP with interrupts disabled (only a reset wakes it)",
+    SLEEPING: "the run reached its length with the CPU asleep, waiting for an interrupt (or a "
+    "watchdog reset)",
+    STOPPED: "the CPU stopped early: SLEEP with interrupts disabled and no watchdog reset to "
+    "come (only a reset would wake it)",
     HALTED: "the CPU halted early (see halt_reason)",
 }
 

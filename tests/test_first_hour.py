@@ -267,3 +267,16 @@ def test_the_micropython_button_example_shows_the_press_on_a0_and_its_handler(qt
     wait_drawn(qtbot, scope, "A0 dig", 2)
     wait_drawn(qtbot, scope, "IRQ", 0)
     window.board.release_part("button1")
+
+
+def test_an_led_pin_is_drawn_on_the_scope_in_the_led_colour(qtbot, window):
+    """The INT0 example's green LED is on D4 and its red one on D5: their lanes are green and
+    red, and the other lanes take the remaining colours (none twice)."""
+    from breadboard.ui.main_window import LED_LANE
+
+    _, scope = open_example(qtbot, window, "int0_button")
+    leds = {p.pin: p.color for p in window.circuit.parts if p.kind == "led"}
+    for pin, color in leds.items():
+        assert scope.lane_color(pin) == LED_LANE[color]
+    colors = [scope.lane_color(ch) for ch in scope.channels()]
+    assert len(set(colors)) == len(colors)

@@ -86,6 +86,20 @@ def default_circuit() -> Circuit:
     return circuit
 
 
+#: The scope lane colour for an LED's colour (the scope's own palette: bright on black).
+LED_LANE = {"red": "#f87171", "yellow": "#facc15", "green": "#4ade80", "blue": "#60a5fa",
+            "white": "#e5e7eb"}  # fmt: skip
+
+
+def led_lane_colors(circuit: Circuit) -> dict[str, str]:
+    """Each LED's pin drawn on the scope in the LED's colour (the first LED on a pin wins)."""
+    out: dict[str, str] = {}
+    for part in circuit.parts:
+        if isinstance(part, Led):
+            out.setdefault(part.pin, LED_LANE[part.color])
+    return out
+
+
 def preset_for_circuit(circuit: Circuit) -> Preset:
     """A firmware's own scope: lanes for the digital pins its circuit uses (D13 if none), on a
     slow rolling chart, so a sketch's activity shows without choosing anything."""
@@ -501,7 +515,7 @@ class MainWindow(QMainWindow):
         """Show what this firmware is about: the scope's lanes, timebase and trigger, the
         serial monitor's rate (presets.py; the examples carry theirs in index.json)."""
         self.preset = preset
-        preset.scope.apply(self.scope_dock.scope)
+        preset.scope.apply(self.scope_dock.scope, led_lane_colors(self.circuit))
         apply_serial(preset.serial, self.serial, self.serial_dock)
 
     def show_preferences(self) -> None:

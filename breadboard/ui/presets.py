@@ -103,13 +103,15 @@ class ScopePreset:
             measure_from=_seconds(d.get("measure_from", 0.0), "scope.measure_from"),
         )
 
-    def apply(self, scope) -> None:  # a ScopeWidget (no Qt import here)
-        """Put these lanes and settings on a ``ScopeWidget`` (its capture stays)."""
-        if list(scope.channels()) != list(self.channels):  # these lanes, in this order
-            for ch in list(scope.channels()):
+    def apply(self, scope, pin_colors: dict[str, str] | None = None) -> None:
+        """Put these lanes and settings on a ``ScopeWidget`` (its capture stays).
+        ``pin_colors``: lane colours for some pins (an LED's pin drawn in the LED's colour)."""
+        colors = lane_colors(self.channels, pin_colors or {}, scope.LANE_COLORS)
+        if [(ch, scope.lane_color(ch)) for ch in scope.channels()] != list(colors.items()):
+            for ch in list(scope.channels()):  # these lanes, in this order and colour
                 scope.remove_channel(ch)
             for ch in self.channels:
-                scope.add_channel(ch)
+                scope.add_channel(ch, color=colors[ch])
         scope.set_timebase(self.timebase)
         scope.set_position(0.0)
         scope.set_persistence(self.persistence)
@@ -118,6 +120,24 @@ class ScopePreset:
             scope.run()  # a stopped scope acquires again (single-shot arms itself)
         scope.set_expectations(self.expect)
         scope.set_measure_from(self.measure_from)
+
+
+def lane_colors(
+    channels: tuple[str, ...], pin_colors: dict[str, str], palette: tuple[str, ...]
+) -> dict[str, str]:
+    """A colour per channel: the pin's own (``pin_colors``) where given and not taken yet, the
+    others from ``palette`` in order, skipping those already used."""
+    out: dict[str, str] = {}
+    for ch in channels:
+        c = pin_colors.get(ch)
+        if c is not None and c not in out.values():
+            out[ch] = c
+    reserved = set(out.values())
+    free = [c for c in palette if c not in reserved]
+    for ch in channels:
+        if ch not in out:
+            out[ch] = free.pop(0) if free else palette[len(out) % len(palette)]
+    return {ch: out[ch] for ch in channels}
 
 
 @dataclass(frozen=True)

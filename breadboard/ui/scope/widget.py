@@ -56,6 +56,9 @@ from .toolbar import ScopeToolbar
 class ScopeWidget(QtWidgets.QWidget):
     """The oscilloscope. Feed it trace chunks; it keeps a bounded capture and draws it."""
 
+    #: The lane colours, in the order new lanes take them.
+    LANE_COLORS = LANE_COLORS
+
     #: Emitted when the running state changes (True = running).
     runningChanged = QtCore.Signal(bool)  # noqa: N815 - Qt naming
     #: Double-click on the interrupt lane: the vector of the row (0 when the lane is empty).
@@ -152,10 +155,13 @@ class ScopeWidget(QtWidgets.QWidget):
         self.captures.history_seconds = max(0.01, float(seconds))
 
     # ================================================================== channels
-    def add_channel(self, pin: str, source: str = "", kind: str = "auto") -> str:
+    def add_channel(
+        self, pin: str, source: str = "", kind: str = "auto", color: str | None = None
+    ) -> str:
         """Show ``pin`` ("D0".."D13", "A0".."A5", or "IRQ") of ``source`` as a lane; returns the
         channel id ("D2", or "<source> D2"). A0-A5 are analog lanes unless kind="digital"
-        (then the id is "A0 dig"; a channel id "A0 dig" is taken as that too)."""
+        (then the id is "A0 dig"; a channel id "A0 dig" is taken as that too). ``color``: the
+        lane's colour (default: the first of ``LANE_COLORS`` no lane has)."""
         if kind == "auto" and str(pin).strip().upper().endswith(DIGITAL_SUFFIX.upper()):
             kind = "digital"
         pin = canonical_pin(pin)
@@ -167,8 +173,9 @@ class ScopeWidget(QtWidgets.QWidget):
         cid = channel_id(pin, source, kind)
         if any(lane.id == cid for lane in self._lanes):
             return cid
-        used = {lane.color for lane in self._lanes}
-        color = next((c for c in LANE_COLORS if c not in used), LANE_COLORS[len(used) % 8])
+        if color is None:
+            used = {lane.color for lane in self._lanes}
+            color = next((c for c in LANE_COLORS if c not in used), LANE_COLORS[len(used) % 8])
         self._lanes.append(Lane(cid, kind, source, pin, color))
         self._relayout()
         return cid
@@ -181,6 +188,13 @@ class ScopeWidget(QtWidgets.QWidget):
         self._drop_lane_items(lane)
         self._lanes.remove(lane)
         self._relayout()
+
+    def lane_color(self, channel: str) -> str:
+        """The colour of a lane (KeyError for a channel not on the scope)."""
+        lane = next((x for x in self._lanes if x.id == channel), None)
+        if lane is None:
+            raise KeyError(f"no channel {channel!r} on the scope")
+        return lane.color
 
     def channels(self) -> list[str]:
         """The channel ids of the lanes, top to bottom (references not included)."""
