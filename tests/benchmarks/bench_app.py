@@ -64,6 +64,12 @@ def main() -> None:
     ap.add_argument("--example", default="millis_100hz")
     ap.add_argument("--inspector", action="store_true")
     ap.add_argument(
+        "--persistence",
+        default="preset",
+        choices=["preset", "off", "fading", "infinite"],
+        help="the scope's persistence (preset: what the example's preset sets)",
+    )
+    ap.add_argument(
         "--inspector-tab",
         default="vectors",
         choices=["vectors", "registers", "memory", "disassembly"],
@@ -86,6 +92,8 @@ def main() -> None:
     ex = {e.name: e for e in w.examples}
     w.open_example(ex[args.example])
     button = next((p.id for p in w.circuit.buttons()), None)
+    if args.persistence != "preset":
+        w.scope_dock.scope.set_persistence(args.persistence)
     if args.example.startswith("micropython/"):
         w.scope_dock.scope.add_channel("IRQ")
     if args.fast_channel:

@@ -192,11 +192,14 @@ class LanePainter:
             pool.append(t)
         for t, (xc, y, text, color) in zip(pool, labels, strict=False):
             # colour "" = inside the bar (dark text, centred); else beside it, in its colour
-            t.setText(text, color=color or "#0b0f16")
-            # (a lost mark ends at its cycle; a bar's name starts right of the bar)
-            t.setAnchor(
-                (0.5, 0.5) if not color else (0.9, 0.5) if text == LOST_MARK else (0.0, 0.5)
-            )
+            # (a lost mark ends at its cycle; a bar's name starts right of the bar). Text and
+            # anchor are set only when they change: laying text out is what costs, per frame.
+            anchor = (0.5, 0.5) if not color else (0.9, 0.5) if text == LOST_MARK else (0.0, 0.5)
+            key = (text, color, anchor)
+            if getattr(t, "shown", None) != key:
+                t.setText(text, color=color or "#0b0f16")
+                t.setAnchor(anchor)
+                t.shown = key
             t.setPos(xc / self.f_cpu, y)
             t.setVisible(True)
         for t in pool[len(labels) :]:
