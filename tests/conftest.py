@@ -35,3 +35,20 @@ def firmware_path(name: str, ext: str = "hex") -> Path:
 def firmware():
     """``firmware("blink")`` -> the committed blink.hex (``ext="elf"`` for the ELF)."""
     return firmware_path
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    """The app's main window with its own settings file (Qt offscreen: the GUI tests set
+    QT_QPA_PLATFORM before importing Qt). Closed without the unsaved-circuit question."""
+    from PySide6.QtCore import QSettings
+
+    from breadboard.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(settings=settings)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.circuit_dirty = False
+    w.close()

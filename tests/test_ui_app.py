@@ -10,11 +10,9 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from conftest import firmware_path  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
 
 from breadboard.circuit import Circuit, Led, Pushbutton  # noqa: E402
 from breadboard.sim import HIGH  # noqa: E402
-from breadboard.ui.main_window import MainWindow  # noqa: E402
 
 FIRMWARE = Path(__file__).parent / "firmware"
 
@@ -25,17 +23,6 @@ def kernel_ready():
     from breadboard.sim import warm_up
 
     warm_up()
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.circuit_dirty = False
-    w.close()
 
 
 def example(window, name):

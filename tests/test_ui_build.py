@@ -12,13 +12,12 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QSettings, QUrl  # noqa: E402
+from PySide6.QtCore import QUrl  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from breadboard.build import SYSTEM, ToolchainSettings, find_toolchain  # noqa: E402
 from breadboard.sim import HIGH, LOW  # noqa: E402
 from breadboard.ui import build_panel  # noqa: E402
-from breadboard.ui.main_window import MainWindow  # noqa: E402
 
 SKETCH = """\
 void setup() {
@@ -41,17 +40,6 @@ def kernel_ready():
     from breadboard.sim import warm_up
 
     warm_up()
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.circuit_dirty = False
-    w.close()
 
 
 def save(path, text):

@@ -15,11 +15,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
 
 from breadboard.ui.inspector import REGISTER_GROUPS  # noqa: E402
 from breadboard.ui.inspector.dock import DISASSEMBLY_TAB, MEMORY_TAB, REGISTERS_TAB  # noqa: E402
-from breadboard.ui.main_window import MainWindow  # noqa: E402
 
 #: A toggle's cycle varies with what loop() was doing when OCF2A was set (7.7.1: the
 #: instruction in progress completes; digitalWrite() runs with interrupts off for a few
@@ -33,17 +31,6 @@ def kernel_ready():
     from breadboard.sim import warm_up
 
     warm_up()
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.circuit_dirty = False
-    w.close()
 
 
 def open_with_inspector(qtbot, window, name: str):
