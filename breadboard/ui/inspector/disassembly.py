@@ -11,6 +11,24 @@ from . import text as fmt
 MARGIN, ADDRESS, LABEL, CODE, WORDS, SOURCE = range(6)
 
 
+def _point_row(form: QtWidgets.QGridLayout, row: int, label: str, placeholder: str,
+               add_text: str, tooltip: str, add, remove) -> tuple:  # fmt: skip
+    """One "label [edit] [Add] [set ▾] [Remove]" row of the breakpoint/watchpoint form;
+    returns (the line edit, the combo box of those set)."""
+    edit = QtWidgets.QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.returnPressed.connect(add)
+    add_button = QtWidgets.QPushButton(add_text)
+    add_button.clicked.connect(add)
+    chosen = QtWidgets.QComboBox()
+    chosen.setToolTip(tooltip)
+    remove_button = QtWidgets.QPushButton("Remove")
+    remove_button.clicked.connect(remove)
+    for col, w in enumerate((QtWidgets.QLabel(label), edit, add_button, chosen, remove_button)):
+        form.addWidget(w, row, col)
+    return edit, chosen
+
+
 class DisassemblyView(QtWidgets.QWidget):
     """Listing (● = breakpoint, ▶ = PC) above two small editors: breakpoints (an address,
     a function or a vector name) and watchpoints (a data address, register or variable)."""
@@ -50,34 +68,15 @@ class DisassemblyView(QtWidgets.QWidget):
         lay.addWidget(self.table, 1)
 
         form = QtWidgets.QGridLayout()
-        self.break_edit = QtWidgets.QLineEdit()
-        self.break_edit.setPlaceholderText("0x2be, loop, __vector_7 or TIMER2_COMPA")
-        self.break_edit.returnPressed.connect(self._add_break)
-        add_break = QtWidgets.QPushButton("Add breakpoint")
-        add_break.clicked.connect(self._add_break)
-        self.breaks = QtWidgets.QComboBox()
-        self.breaks.setToolTip("Breakpoints set")
-        remove_break = QtWidgets.QPushButton("Remove")
-        remove_break.clicked.connect(self._remove_break)
-        form.addWidget(QtWidgets.QLabel("Break at"), 0, 0)
-        form.addWidget(self.break_edit, 0, 1)
-        form.addWidget(add_break, 0, 2)
-        form.addWidget(self.breaks, 0, 3)
-        form.addWidget(remove_break, 0, 4)
-        self.watch_edit = QtWidgets.QLineEdit()
-        self.watch_edit.setPlaceholderText("0x12e, OCR2A or a variable (presses)")
-        self.watch_edit.returnPressed.connect(self._add_watch)
-        add_watch = QtWidgets.QPushButton("Add watchpoint")
-        add_watch.clicked.connect(self._add_watch)
-        self.watches = QtWidgets.QComboBox()
-        self.watches.setToolTip("Watchpoints set: the run stops after a write there")
-        remove_watch = QtWidgets.QPushButton("Remove")
-        remove_watch.clicked.connect(self._remove_watch)
-        form.addWidget(QtWidgets.QLabel("Watch"), 1, 0)
-        form.addWidget(self.watch_edit, 1, 1)
-        form.addWidget(add_watch, 1, 2)
-        form.addWidget(self.watches, 1, 3)
-        form.addWidget(remove_watch, 1, 4)
+        self.break_edit, self.breaks = _point_row(
+            form, 0, "Break at", "0x2be, loop, __vector_7 or TIMER2_COMPA", "Add breakpoint",
+            "Breakpoints set", self._add_break, self._remove_break,
+        )  # fmt: skip
+        self.watch_edit, self.watches = _point_row(
+            form, 1, "Watch", "0x12e, OCR2A or a variable (presses)", "Add watchpoint",
+            "Watchpoints set: the run stops after a write there", self._add_watch,
+            self._remove_watch,
+        )  # fmt: skip
         form.setColumnStretch(1, 2)
         form.setColumnStretch(3, 1)
         lay.addLayout(form)
