@@ -1588,11 +1588,11 @@ def test_isa_cycles_and_words_match_the_manual():
 
 
 def test_every_defined_instruction_has_a_handler_group():
-    """run_slice dispatches on kernel.GROUP: an instruction left in group 0 would halt as an
+    """run_slice dispatches on dispatch.GROUP: an instruction left in group 0 would halt as an
     undefined word."""
-    from breadboard.avr import kernel
+    from breadboard.avr import dispatch
 
     for ins in isa.INSTRUCTIONS:
-        group = int(kernel.GROUP[ins.id])
-        assert (group == kernel.G_HALT) == (ins.name == "UNDEFINED"), ins.name
-    assert kernel.GROUP[kernel.OP_WRAP] == kernel.G_HALT
+        group = int(dispatch.GROUP[ins.id])
+        assert (group == dispatch.G_HALT) == (ins.name == "UNDEFINED"), ins.name
+    assert dispatch.GROUP[dispatch.OP_WRAP] == dispatch.G_HALT

@@ -16,7 +16,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from breadboard.avr import Mcu, isa, kernel
+from breadboard.avr import Mcu, dispatch, isa, kernel
 
 enc = isa.encode
 FLASH_WORDS = isa.FLASH_WORDS
@@ -134,19 +134,19 @@ def test_taken_branch_and_skip_add_to_the_table_cycles(name, setup, skipped_word
 def test_every_table_group_has_its_handler_in_the_kernel():
     """The kernel's handler groups are the table's, each with its branch in run_slice, and the
     kernel's GROUP/CYCLES/WORDS columns are the table's."""
-    assert set(kernel.HANDLER_GROUPS) == set(isa.GROUPS)
+    assert set(dispatch.HANDLER_GROUPS) == set(isa.GROUPS)
     source = inspect.getsource(kernel.run_slice.py_func)
     for name in isa.GROUPS:
         if name != "HALT":  # undefined opcodes fall to the final else
             assert re.search(rf"\bg == G_{name}\b", source), name
     n = isa.N_INSTRUCTIONS
-    assert np.array_equal(kernel.GROUP[:n], isa.GROUP)
-    assert np.array_equal(kernel.CYCLES[1:n], isa.CYCLES[1:])
-    assert np.array_equal(kernel.WORDS[:n], isa.WORDS)
-    assert np.array_equal(kernel.DISPATCH, kernel.GROUP | (kernel.CYCLES << 8))
-    assert kernel.GROUP.max() < 256  # DISPATCH keeps the group in the low byte
-    for extra in (kernel.OP_WRAP, kernel.OP_BREAK1, kernel.OP_BREAK2, 0):
-        assert kernel.CYCLES[extra] == 0 and kernel.GROUP[extra] == 0
+    assert np.array_equal(dispatch.GROUP[:n], isa.GROUP)
+    assert np.array_equal(dispatch.CYCLES[1:n], isa.CYCLES[1:])
+    assert np.array_equal(dispatch.WORDS[:n], isa.WORDS)
+    assert np.array_equal(dispatch.DISPATCH, dispatch.GROUP | (dispatch.CYCLES << 8))
+    assert dispatch.GROUP.max() < 256  # DISPATCH keeps the group in the low byte
+    for extra in (dispatch.OP_WRAP, dispatch.OP_BREAK1, dispatch.OP_BREAK2, 0):
+        assert dispatch.CYCLES[extra] == 0 and dispatch.GROUP[extra] == 0
 
 
 def test_every_format_in_the_table_has_one_record():

@@ -5,9 +5,9 @@ Each row is (mnemonic, bit pattern, words, cycles, operand format, handler group
 is written most significant bit first; ``0``/``1`` are fixed bits and letters are operand
 fields. The cycle count is the AVRe+ figure from the AVR Instruction Set Manual for a device
 with a 16-bit PC (ATmega328P); the kernel adds it before running the instruction
-(``kernel.CYCLES``), and adds only the extra cycle of a taken branch and the 1/2 extra cycles
+(``dispatch.CYCLES``), and adds only the extra cycle of a taken branch and the 1/2 extra cycles
 of a skip itself. The handler group names the kernel's handler that runs the instruction
-(``kernel.GROUP``: instructions of one group share it). Each operand format is one ``Format``
+(``dispatch.GROUP``: instructions of one group share it). Each operand format is one ``Format``
 record (``FORMATS``): how the operands are pulled out of the opcode, how the assembler's
 operands fill the pattern, and how the instruction is written.
 

@@ -21,9 +21,88 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import isa
-from .common import NEVER
-from .jit import entry, inner
+from .dispatch import (
+    ADIW,
+    BSET,
+    C_,
+    CALL,
+    CARRY,
+    COM,
+    COMPARE,
+    CPSE,
+    DIRECT,
+    DISPATCH,
+    DISPLACED,
+    FLASH_WORDS,
+    FRACT,
+    G_ADD,
+    G_ADIW,
+    G_BLD,
+    G_BRBC,
+    G_BRBS,
+    G_BSET,
+    G_BST,
+    G_CALL,
+    G_COM,
+    G_IJMP,
+    G_IN,
+    G_INC,
+    G_JMP,
+    G_LDI,
+    G_LDST,
+    G_LOGIC,
+    G_LPM,
+    G_MOV,
+    G_MOVW,
+    G_MUL,
+    G_NOP,
+    G_OUT,
+    G_POP,
+    G_PUSH,
+    G_RET,
+    G_RJMP,
+    G_SBI,
+    G_SHIFT,
+    G_SKIP,
+    G_SLEEP,
+    G_SPM,
+    G_SUB,
+    G_SWAP,
+    G_WDR,
+    H_,
+    I_,
+    IMM,
+    INC,
+    LOGIC,
+    LPM,
+    LPM_ZP,
+    LSR,
+    N_,
+    OP_BREAK1,
+    OP_WRAP,
+    PC_MASK,
+    PLAIN,
+    POST_INC,
+    PRE_DEC,
+    PTR,
+    PTR_MODE,
+    RCALL,
+    RETI,
+    ROR,
+    S_,
+    SBI,
+    SBIS,
+    SBRC,
+    SBRS,
+    SIGNED_D,
+    SIGNED_R,
+    STORE,
+    T_,
+    V_,
+    WORDS,
+    Z_,
+)
+from .jit import entry
 from .periph import (
     LOG_MARGIN,
     chip_reset,
@@ -43,28 +122,21 @@ from .regs import (
     EXIT_WATCH,
     HALT_UNDEFINED,
     IRQ_ENTER,
-    IRQ_LOST,
-    IRQ_OFF,
     IRQ_RETURN,
     IRQ_STACK_DEPTH,
     RAMEND,
-    READY,
     S_CYCLE,
     S_HALT,
     S_HALT_PC,
     S_HALT_WORD,
     S_INHIBIT,
     S_INSTRUCTIONS,
-    S_IOFF_LIMIT,
-    S_IOFF_MAX,
-    S_IOFF_MAX_AT,
     S_IOFF_SINCE,
     S_IRQ_DEPTH,
     S_IRQ_N,
     S_IRQ_STACK,
     S_LEVEL_REQ,
     S_LOST_N,
-    S_LOST_RING,
     S_PC,
     S_PERIPH_NEXT,
     S_PIN_N,
@@ -78,239 +150,21 @@ from .regs import (
     S_STALL,
     S_UART_N,
     S_VECTOR_BASE,
-    S_WATCH,
     S_WATCH_HI,
-    S_WATCH_HIT,
     S_WATCH_LO,
-    S_WATCH_NEW,
-    S_WATCH_OLD,
-    S_WATCH_PC,
     SMCR,
     SPH,
     SPL,
-    SPM_BUFFER,
-    SPM_PAGE_WORDS,
     SPMCSR,
     SREG,
-    VEC_EN_ADDR,
-    VEC_EN_BIT,
     VEC_FLAG_ADDR,
     VEC_FLAG_BIT,
-    VEC_GROUPS,
     VEC_KIND,
     W1_ACTION,
-    WATCH_SLOTS,
 )
+from .slowpath import flush_lost, ioff_end, pending_vector, spm, watch_hit
 from .sysctl import BOOT_START, wake_delay, wakes
 from .wdt import wdt_kick
-
-FLASH_WORDS = isa.FLASH_WORDS
-PC_MASK = isa.PC_MASK
-#: The PC has 14 bits (datasheet 7): the word after 0x3FFF is 0x0000. The decoded arrays carry
-#: three sentinel entries past the end of flash with this id (the furthest a PC can step: a
-#: skip at 0x3FFF over a two-word instruction at 0x0000 lands on 0x4002); fetching one wraps
-#: the PC to the start of flash and fetches again, so running over the end costs no check per
-#: instruction. Jumps and returns keep the low 14 bits of their target.
-OP_WRAP = isa.N_INSTRUCTIONS
-#: A breakpoint replaces the decoded id at its address (``Mcu`` keeps the original): the loop
-#: stops there with EXIT_BREAK before the instruction runs, at no cost per instruction. Two
-#: ids, so a skip over a breakpointed two-word instruction still skips two words.
-OP_BREAK1 = isa.N_INSTRUCTIONS + 1
-OP_BREAK2 = isa.N_INSTRUCTIONS + 2
-N_IDS = isa.N_INSTRUCTIONS + 3
-DECODED_SIZE = FLASH_WORDS + 3
-
-# Instruction ids the handlers tell apart within their group.
-_I = {ins.name: ins.id for ins in isa.INSTRUCTIONS}
-ADIW, CPSE, SBRC, SBRS, SBIS, SBI, RCALL, CALL, RETI = (
-    _I[n] for n in ("ADIW", "CPSE", "SBRC", "SBRS", "SBIS", "SBI", "RCALL", "CALL", "RETI")
-)
-INC, COM, LSR, ROR, LPM, LPM_ZP, BSET = (
-    _I[n] for n in ("INC", "COM", "LSR", "ROR", "LPM", "LPM_ZP", "BSET")
-)
-
-
-def _per_id(values: np.ndarray, wrap: int, break1: int, break2: int) -> np.ndarray:
-    """A per-instruction column of the table, extended to the kernel's three extra ids."""
-    t = np.zeros(N_IDS, dtype=np.int64)
-    t[: isa.N_INSTRUCTIONS] = values
-    t[OP_WRAP], t[OP_BREAK1], t[OP_BREAK2] = wrap, break1, break2
-    return t
-
-
-WORDS = _per_id(isa.WORDS, 1, 1, 2)
-#: Base cycles, added at the fetch (before the handler runs, so side effects are stamped with
-#: the cycle the instruction completes at). An undefined opcode, the wrap sentinel and a
-#: breakpoint cost nothing: they stop or re-fetch before anything executes.
-CYCLES = _per_id(isa.CYCLES, 0, 0, 0)
-CYCLES[0] = 0
-
-# The loop dispatches on the handler group, GROUP[id], a column of the instruction table: the
-# instructions of one group share a handler and differ by the small tables below (fewer
-# branches for numba to compile than testing the instruction ids one by one, and no slower to
-# run). The kernel's three extra ids are in group HALT, with UNDEFINED.
-GROUP = _per_id(isa.GROUP, 0, 0, 0)
-#: What the fetch needs per id in one number (one load per instruction instead of two):
-#: GROUP | CYCLES << 8.
-DISPATCH = GROUP | (CYCLES << 8)
-#: The handler groups run_slice has a handler for, in its order (a test checks they are the
-#: table's groups, each with its ``elif g == G_...`` branch).
-HANDLER_GROUPS = (
-    "HALT", "LDI", "MOV", "BRBC", "BRBS", "ADD", "SUB", "LOGIC", "RJMP", "LDST", "MOVW",
-    "ADIW", "SKIP", "IN", "OUT", "SBI", "CALL", "RET", "PUSH", "POP", "INC", "COM", "SHIFT",
-    "SWAP", "MUL", "JMP", "IJMP", "LPM", "BSET", "BST", "BLD", "NOP", "WDR", "SLEEP", "SPM",
-)  # fmt: skip
-(
-    G_HALT, G_LDI, G_MOV, G_BRBC, G_BRBS, G_ADD, G_SUB, G_LOGIC, G_RJMP, G_LDST, G_MOVW,
-    G_ADIW, G_SKIP, G_IN, G_OUT, G_SBI, G_CALL, G_RET, G_PUSH, G_POP, G_INC, G_COM, G_SHIFT,
-    G_SWAP, G_MUL, G_JMP, G_IJMP, G_LPM, G_BSET, G_BST, G_BLD, G_NOP, G_WDR, G_SLEEP, G_SPM,
-) = (isa.GROUP_ID[name] for name in HANDLER_GROUPS)  # fmt: skip
-
-
-def _table(values: dict[str, int]) -> np.ndarray:
-    t = np.zeros(N_IDS, dtype=np.int64)
-    for name, value in values.items():
-        t[_I[name]] = value
-    return t
-
-
-#: The second operand is the immediate ``b`` rather than register ``b``.
-IMM = _table(dict.fromkeys(("SUBI", "CPI", "SBCI", "ANDI", "ORI"), 1))
-#: The carry flag takes part (ADC, SBC, SBCI, CPC).
-CARRY = _table(dict.fromkeys(("ADC", "SBC", "SBCI", "CPC"), 1))
-#: A compare: flags only, the result is not stored.
-COMPARE = _table(dict.fromkeys(("CP", "CPI", "CPC"), 1))
-#: AND/ANDI 0, OR/ORI 1, EOR 2.
-LOGIC = _table({"OR": 1, "ORI": 1, "EOR": 2})
-#: Loads and stores: the pointer register pair (X 26, Y 28, Z 30; 0 for LDS/STS) and the
-#: addressing mode (PLAIN, POST_INC, PRE_DEC, DISPLACED, DIRECT).
-PLAIN, POST_INC, PRE_DEC, DISPLACED, DIRECT = range(5)
-_PTR, _MODE = {}, {}
-for _kind in ("LD", "ST"):
-    for _suffix, _ptr, _mode in (
-        ("_X", 26, PLAIN), ("_XP", 26, POST_INC), ("_MX", 26, PRE_DEC), ("_YP", 28, POST_INC),
-        ("_MY", 28, PRE_DEC), ("_ZP", 30, POST_INC), ("_MZ", 30, PRE_DEC), ("D_Y", 28, DISPLACED),
-        ("D_Z", 30, DISPLACED), ("S", 0, DIRECT),
-    ):  # fmt: skip
-        _PTR[_kind + _suffix] = _ptr
-        _MODE[_kind + _suffix] = _mode
-PTR = _table(_PTR)
-PTR_MODE = _table(_MODE)
-#: A store (ST/STD/STS), not a load.
-STORE = _table(dict.fromkeys((n for n in _PTR if n.startswith("ST")), 1))
-#: Multiplies: Rd signed, Rr signed, fractional (result shifted left one bit).
-SIGNED_D = _table(dict.fromkeys(("MULS", "MULSU", "FMULS", "FMULSU"), 1))
-SIGNED_R = _table(dict.fromkeys(("MULS", "FMULS"), 1))
-FRACT = _table(dict.fromkeys(("FMUL", "FMULS", "FMULSU"), 1))
-
-# SREG bit masks
-C_ = 0x01
-Z_ = 0x02
-N_ = 0x04
-V_ = 0x08
-S_ = 0x10
-H_ = 0x20
-T_ = 0x40
-I_ = 0x80
-
-
-@entry
-def pending_vector(data, st):
-    """Highest-priority (lowest-numbered) interrupt vector requesting service, or 0."""
-    level = st[S_LEVEL_REQ]
-    for g in range(VEC_GROUPS.shape[0]):
-        if np.int64(data[VEC_GROUPS[g, 0]]) & VEC_GROUPS[g, 3] == 0:
-            continue  # no enable bit set in this register
-        first = VEC_GROUPS[g, 1]
-        for i in range(first, first + VEC_GROUPS[g, 2]):
-            if (np.int64(data[VEC_EN_ADDR[i]]) >> VEC_EN_BIT[i]) & 1 == 0:
-                continue
-            flag = (np.int64(data[VEC_FLAG_ADDR[i]]) >> VEC_FLAG_BIT[i]) & 1
-            if VEC_KIND[i] == READY:
-                flag ^= 1
-            if flag or (level >> (i + 1)) & 1:
-                return i + 1
-    return 0
-
-
-@inner
-def spm(data, flash, st, z, r0, r1):
-    """Self-programming (datasheet 26.8): buffer fill, page erase, page write."""
-    ctl = np.int64(data[SPMCSR])
-    data[SPMCSR] = ctl & ~0x3F  # SPMEN and the command bits clear when the operation ends
-    if ctl & 1 == 0:
-        return False
-    page = (z >> 1) & ~(SPM_PAGE_WORDS - 1) & (FLASH_WORDS - 1)
-    cmd = ctl & 0x3E
-    if cmd == 0:
-        i = (z >> 1) & (SPM_PAGE_WORDS - 1)
-        data[SPM_BUFFER + 2 * i] = r0
-        data[SPM_BUFFER + 2 * i + 1] = r1
-        return False
-    if cmd == 0x02:
-        for i in range(SPM_PAGE_WORDS):
-            flash[page + i] = 0xFFFF
-        return True
-    if cmd == 0x04:
-        for i in range(SPM_PAGE_WORDS):
-            lo = np.int64(data[SPM_BUFFER + 2 * i])
-            hi = np.int64(data[SPM_BUFFER + 2 * i + 1])
-            flash[page + i] = np.int64(flash[page + i]) & (lo | (hi << 8))
-            data[SPM_BUFFER + 2 * i] = 0xFF
-            data[SPM_BUFFER + 2 * i + 1] = 0xFF
-        return True
-    return False
-
-
-@inner
-def flush_lost(st, irqlog):
-    """Move the lost events ``raise_flags`` noted into the IRQ log."""
-    n = st[S_IRQ_N]
-    for j in range(st[S_LOST_N]):
-        if n >= irqlog.shape[0]:
-            break
-        c = st[S_LOST_RING + 2 * j]
-        v = st[S_LOST_RING + 2 * j + 1]
-        irqlog[n, 0] = c
-        irqlog[n, 1] = v
-        irqlog[n, 2] = IRQ_LOST
-        irqlog[n, 3] = st[S_RAISED_AT + v]
-        n += 1
-    st[S_IRQ_N] = n
-    st[S_LOST_N] = 0
-
-
-@inner
-def ioff_end(st, irqlog, cycle):
-    """Interrupts enabled again at ``cycle`` after software disabled them: keep the longest
-    stretch, and log one longer than S_IOFF_LIMIT (IRQ_OFF row)."""
-    since = st[S_IOFF_SINCE]
-    st[S_IOFF_SINCE] = -1
-    length = cycle - since
-    if length > st[S_IOFF_MAX]:
-        st[S_IOFF_MAX] = length
-        st[S_IOFF_MAX_AT] = since
-    if length > st[S_IOFF_LIMIT]:
-        n = st[S_IRQ_N]
-        if n < irqlog.shape[0]:
-            irqlog[n, 0] = cycle
-            irqlog[n, 1] = 0
-            irqlog[n, 2] = IRQ_OFF
-            irqlog[n, 3] = since
-            st[S_IRQ_N] = n + 1
-
-
-@inner
-def watch_hit(st, addr, old, new, pc):
-    """True if ``addr`` is watched; then note the hit (address, old/new value, writer's PC)."""
-    for j in range(WATCH_SLOTS):
-        if st[S_WATCH + j] == addr:
-            st[S_WATCH_HIT] = addr
-            st[S_WATCH_OLD] = old
-            st[S_WATCH_NEW] = new & 0xFF
-            st[S_WATCH_PC] = pc
-            return True
-    return False
 
 
 @entry
@@ -908,33 +762,4 @@ def run_slice(data, flash, op, opa, opb, st, pinlog, irqlog, uartlog, target):
     return result
 
 
-@entry
-def io_access(data, st, addr, value, cycle, pinlog, uartlog, write):
-    """An I/O register access from outside the program (a debugger, while paused).
-
-    ``write``: the CPU's write of ``value`` with all its side effects (OCR2A, TCCRn ... take
-    effect as if the program wrote them); returns the value stored. Else the value the CPU
-    would read at ``cycle`` (TCNTn counted up to now, TIFRn with flags due by now); pass a
-    copy of the state to leave the chip undisturbed (a read may latch a byte into it)."""
-    sreg = np.int64(data[SREG])
-    sp = np.int64(data[SPL]) | (np.int64(data[SPH]) << 8)
-    if write:
-        sreg, sp, check = io_write(data, st, addr, value, cycle, sreg, sp, pinlog, uartlog)
-        data[SREG] = sreg
-        data[SPL] = sp & 0xFF
-        data[SPH] = (sp >> 8) & 0xFF
-        st[S_PERIPH_NEXT] = 0
-        return np.int64(data[addr])
-    return io_read(data, st, addr, cycle, sreg, sp)
-
-
-__all__ = [
-    "run_slice",
-    "pending_vector",
-    "io_access",
-    "NEVER",
-    "DECODED_SIZE",
-    "OP_WRAP",
-    "OP_BREAK1",
-    "OP_BREAK2",
-]
+__all__ = ["run_slice"]

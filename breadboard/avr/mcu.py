@@ -6,16 +6,8 @@ import numpy as np
 
 from . import isa, pins
 from .common import FALSE, NEVER, TRUE
-from .kernel import (
-    DECODED_SIZE,
-    OP_BREAK1,
-    OP_BREAK2,
-    OP_WRAP,
-    WORDS,
-    io_access,
-    pending_vector,
-    run_slice,
-)
+from .dispatch import DECODED_SIZE, OP_BREAK1, OP_BREAK2, OP_WRAP, WORDS
+from .kernel import run_slice
 from .periph import chip_reset
 from .regs import (
     DATA_ALLOC,
@@ -96,6 +88,7 @@ from .regs import (
     WATCH_SLOTS,
     WDTCSR,
 )
+from .slowpath import io_access, pending_vector
 from .timers import F_TEMP
 from .usart import U_PY_MARK, serial_format
 from .warm import ensure_loaded

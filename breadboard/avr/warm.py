@@ -35,8 +35,9 @@ from numba import config, typeof
 from numba.core import types
 
 from . import _cache
+from .dispatch import DECODED_SIZE, OP_WRAP
 from .isa import FLASH_WORDS
-from .kernel import DECODED_SIZE, OP_WRAP, run_slice
+from .kernel import run_slice
 from .periph import chip_reset
 from .regs import DATA_ALLOC, IRQ_LOG_COLS, PERIPHERALS, PIN_LOG_COLS, STATE_SIZE, UART_LOG_COLS
 
@@ -101,8 +102,8 @@ STAGES: tuple[tuple[Part, Part], ...] = (
     (
         _modules(helper=False)
         + (
-            ("kernel", "pending_vector", (_U8, _I64)),
-            ("kernel", "spm", (_U8, _U16, _I64, _i, _i, _i)),
+            ("slowpath", "pending_vector", (_U8, _I64)),
+            ("slowpath", "spm", (_U8, _U16, _I64, _i, _i, _i)),
             ("pins", "refresh", (_U8, _I64, _LOG, _i, _i)),
             ("pins", "port_read", CONTRACT["read"]),
             ("pins", "port_write", (_U8, _I64, _LOG, _i, _i, _i)),
@@ -113,7 +114,7 @@ STAGES: tuple[tuple[Part, Part], ...] = (
         (
             ("periph", "io_write", (_U8, _I64, _i, _i, _i, _i, _i, _LOG, _LOG)),
             ("kernel", "run_slice", (_U8, _U16, _I32, _I32, _I32, _I64, _LOG, _LOG, _LOG, _i)),
-            ("kernel", "io_access", (_U8, _I64, _i, _i, _i, _LOG, _LOG, _b)),
+            ("slowpath", "io_access", (_U8, _I64, _i, _i, _i, _LOG, _LOG, _b)),
         ),
         (  # in the order run_slice calls them: this process types run_slice meanwhile
             ("periph", "chip_reset", (_U8, _I64, _i, _LOG, _i)),
