@@ -186,10 +186,12 @@ def test_resources_are_found_inside_a_bundle(monkeypatch, tmp_path):
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     """``pip wheel . --no-deps`` of a copy of this checkout's sources (an isolated build, as
-    ``pip install .`` does; the copy keeps build/ and *.egg-info out of the checkout)."""
+    ``pip install .`` does; the copy keeps build/ and *.egg-info out of the checkout). Only
+    caches are left out of the copy: a folder named ``build`` is a package here
+    (``breadboard/build``)."""
     out = tmp_path_factory.mktemp("wheel")
     src = out / "src"
-    junk = shutil.ignore_patterns("__pycache__", "*.pyc", "build", "*.egg-info")
+    junk = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
     for name in ("breadboard", "resources"):
         shutil.copytree(ROOT / name, src / name, ignore=junk)
     for name in ("pyproject.toml", "setup.py", "README.md"):

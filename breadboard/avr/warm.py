@@ -75,7 +75,7 @@ def _module(name: str, *extra: tuple[str, tuple]) -> tuple[tuple[str, str, tuple
 
 #: The peripheral modules whose contract functions the helper process compiles (a balance of
 #: compile time between the two processes; every other module's are compiled here).
-HELPER_MODULES = ("timers", "twi", "spi", "eeprom")
+HELPER_MODULES = ("timers", "twi", "spi", "eeprom", "wdt")
 #: Functions of peripheral modules beyond the contract that the dispatcher calls.
 EXTRA = {
     "adc": (("adc_sleep", CONTRACT["reset"]),),
@@ -108,13 +108,17 @@ STAGES: tuple[tuple[Part, Part], ...] = (
             ("pins", "port_read", CONTRACT["read"]),
             ("pins", "port_write", (_U8, _I64, _LOG, _i, _i, _i)),
         ),
-        _modules(helper=True),
+        _modules(helper=True)
+        + (
+            ("slowpath", "flush_lost", (_I64, _LOG)),
+            ("slowpath", "ioff_end", (_I64, _LOG, _i)),
+            ("slowpath", "watch_hit", (_I64, _i, _i, _i, _i)),
+        ),
     ),
     (
         (
             ("periph", "io_write", (_U8, _I64, _i, _i, _i, _i, _i, _LOG, _LOG)),
             ("kernel", "run_slice", (_U8, _U16, _I32, _I32, _I32, _I64, _LOG, _LOG, _LOG, _i)),
-            ("slowpath", "io_access", (_U8, _I64, _i, _i, _i, _LOG, _LOG, _b)),
         ),
         (  # in the order run_slice calls them: this process types run_slice meanwhile
             ("periph", "chip_reset", (_U8, _I64, _i, _LOG, _i)),
@@ -122,6 +126,9 @@ STAGES: tuple[tuple[Part, Part], ...] = (
             ("periph", "wake", CONTRACT["reset"]),
             ("periph", "io_read", (_U8, _I64, _i, _i, _i, _i)),
             ("periph", "sleep_enter", CONTRACT["reset"]),
+            # then what only Python calls: the debugger's register access (after io_write,
+            # which this process compiles first)
+            ("slowpath", "io_access", (_U8, _I64, _i, _i, _i, _LOG, _LOG, _b)),
         ),
     ),
 )

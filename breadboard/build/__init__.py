@@ -8,28 +8,71 @@ compiler's output and its ``file:line:col`` messages.
 Stand-alone package: it imports nothing from the rest of ``breadboard``.
 """
 
-from breadboard.build.builder import (
-    BuildResult,
-    Diagnostic,
-    NoToolchainError,
-    build_cache_dir,
-    build_sketch,
-    find_libraries,
-    parse_diagnostics,
-)
-from breadboard.build.sketch import Sketch, SketchError, is_sketch_path, open_sketch, preprocess
-from breadboard.build.toolchain import (
-    ARDUINO_CLI,
-    ARDUINO_IDE,
-    KINDS,
-    SYSTEM,
-    Toolchain,
-    ToolchainSettings,
-    discover,
-    find_toolchain,
-    install_hint,
-    sketchbook_dir,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from breadboard.build.builder import (
+        BuildResult,
+        Diagnostic,
+        NoToolchainError,
+        build_cache_dir,
+        build_sketch,
+        find_libraries,
+        parse_diagnostics,
+    )
+    from breadboard.build.sketch import Sketch, SketchError, is_sketch_path, open_sketch, preprocess
+    from breadboard.build.toolchain import (
+        ARDUINO_CLI,
+        ARDUINO_IDE,
+        KINDS,
+        SYSTEM,
+        Toolchain,
+        ToolchainSettings,
+        discover,
+        find_toolchain,
+        install_hint,
+        sketchbook_dir,
+    )
+
+#: Where each public name lives. The package imports a module when one of its names is first
+#: used: a simulation that never builds a sketch does not pay for the builder's imports.
+_HOME = {
+    "BuildResult": "builder",
+    "Diagnostic": "builder",
+    "NoToolchainError": "builder",
+    "build_cache_dir": "builder",
+    "build_sketch": "builder",
+    "find_libraries": "builder",
+    "parse_diagnostics": "builder",
+    "Sketch": "sketch",
+    "SketchError": "sketch",
+    "is_sketch_path": "sketch",
+    "open_sketch": "sketch",
+    "preprocess": "sketch",
+    "ARDUINO_CLI": "toolchain",
+    "ARDUINO_IDE": "toolchain",
+    "KINDS": "toolchain",
+    "SYSTEM": "toolchain",
+    "Toolchain": "toolchain",
+    "ToolchainSettings": "toolchain",
+    "discover": "toolchain",
+    "find_toolchain": "toolchain",
+    "install_hint": "toolchain",
+    "sketchbook_dir": "toolchain",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ARDUINO_CLI",

@@ -14,7 +14,6 @@ import random
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import schema
 from .pins import uno_pin
 
 FORMAT = "breadboard-circuit"
@@ -229,6 +228,8 @@ class Circuit:
     def from_dict(cls, data: object, path: str | os.PathLike = "<circuit>") -> Circuit:
         """A circuit from a decoded JSON document, checked against the schema
         (``circuit/schema.py``); every problem raises CircuitError naming the part and field."""
+        from . import schema  # here: pydantic is slow to import, and only files need it
+
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise CircuitError(path, "not a breadboard circuit file")
         version = data.get("version")
@@ -267,6 +268,8 @@ class Circuit:
     @classmethod
     def load(cls, path: str | os.PathLike) -> Circuit:
         """Read a circuit file; every problem raises CircuitError naming the file."""
+        from . import schema
+
         try:
             with open(path, "rb") as f:
                 raw = f.read(schema.MAX_FILE_BYTES + 1)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import heapq
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..avr import F_CPU, VECTOR_NAMES, Mcu, warm_up
 from ..avr.regs import EXIT_BREAK, EXIT_HALT, EXIT_WATCH, S_VECTOR_BASE, VECTOR_BY_NAME
-from ..build import BuildResult, SketchError, build_sketch, is_sketch_path
+from ..build import is_sketch_path
 from ..circuit import UNO_PINS, UnoPin, uno_pin
 from ..firmware import Firmware, FirmwareError, load_firmware
 from .board import Board, TraceNews
@@ -24,6 +25,9 @@ from .irqstats import IrqStats, IrqTally, handler_address, irq_stats
 from .measure import Measurements, measure
 from .trace import FLOATING, HIGH, LOW, PinTrace, Trace
 from .units import parse_time
+
+if TYPE_CHECKING:
+    from ..build import BuildResult
 
 #: Status values of a simulation.
 RUNNING = "running"
@@ -84,7 +88,7 @@ def load_sketch_or_firmware(path: str | os.PathLike) -> Firmware:
     """
     if not is_sketch_path(path):
         return load_firmware(path)
-    from ..build import NoToolchainError
+    from ..build import NoToolchainError, SketchError, build_sketch
 
     try:
         result = build_sketch(path)
