@@ -79,8 +79,8 @@ def test_a_python_door_reaches_an_inner_function():
 
 def test_the_stages_name_real_kernel_functions_with_one_signature_each():
     seen = set()
-    for here, there in warm.STAGES:
-        for module, name, signature in here + there:
+    for part in [p for pair in warm.STAGES for p in pair] + list(warm.SHARED):
+        for module, name, signature in part:
             fn = getattr(__import__(f"breadboard.avr.{module}", fromlist=["_"]), name)
             assert callable(fn), name
             assert (module, name) not in seen, f"{module}.{name} is in two parts"
@@ -143,7 +143,9 @@ def test_warm_up_and_its_helper_meet_between_stages_and_other_output_is_ignored(
     assert report["cold"] and report["helper"]
     assert [there for _, there in report["stages"]] == [1.5, 2.5]
     assert report["raced"] == ["periph.update"] and report["compiled_twice"] == []
-    assert stages.compiled == [here for here, _ in warm.STAGES]
+    # this process takes every shared module: the stub helper claims none
+    assert stages.compiled == [warm.STAGES[0][0], *warm.SHARED, warm.STAGES[1][0]]
+    assert report["shared"] == {"here": list(warm.SHARED_MODULES), "helper": []}
 
 
 def test_warm_up_goes_on_alone_when_the_helper_dies(monkeypatch):
@@ -151,7 +153,7 @@ def test_warm_up_goes_on_alone_when_the_helper_dies(monkeypatch):
     report = warm.warm_up()
     assert report["cold"] and not report["helper"]
     assert report["stages"][0][1] is None
-    assert stages.compiled == [here for here, _ in warm.STAGES]
+    assert stages.compiled == [warm.STAGES[0][0], *warm.SHARED, warm.STAGES[1][0]]
 
 
 def test_warm_up_goes_on_alone_when_the_helper_cannot_start(monkeypatch):
@@ -166,11 +168,30 @@ def test_the_helper_compiles_its_part_of_each_stage_when_told(monkeypatch, capsy
     compiled = []
     monkeypatch.setattr(warm, "compile_part", compiled.append)
     monkeypatch.setattr(sys, "stdin", type("In", (), {"readline": lambda self: "next\n"})())
+    monkeypatch.delenv(warm.CLAIMS_ENV, raising=False)
     assert warm.helper_main() == 0
-    assert compiled == [there for _, there in warm.STAGES]
+    assert compiled == [there for _, there in warm.STAGES]  # no claims directory: no shared
     reports = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["stage"] for r in reports] == [1, 2]
     assert all(r["mismatched"] == [] for r in reports)
+
+
+def test_each_shared_module_is_compiled_by_the_process_that_claims_it_first(monkeypatch, tmp_path):
+    compiled = []
+    monkeypatch.setattr(warm, "compile_part", compiled.append)
+    (tmp_path / warm.SHARED_MODULES[0]).touch()  # the other process has it
+    (tmp_path / warm.SHARED_MODULES[2]).touch()
+    taken = warm.compile_shared(str(tmp_path))
+    assert taken == [m for i, m in enumerate(warm.SHARED_MODULES) if i not in (0, 2)]
+    assert compiled == [p for i, p in enumerate(warm.SHARED) if i not in (0, 2)]
+    assert warm.compile_shared(str(tmp_path)) == []  # all claimed now
+    assert warm.compile_shared(None) == [] and warm.compile_shared(str(tmp_path / "gone")) == []
+
+
+def test_every_peripheral_module_is_in_exactly_one_part_of_stage_one():
+    own = set(warm._MAIN_MODULES) | set(warm.HELPER_MODULES) | set(warm.SHARED_MODULES)
+    assert own == set(warm._MODULES)
+    assert len(own) == len(warm._MAIN_MODULES) + len(warm.HELPER_MODULES) + len(warm.SHARED)
 
 
 def test_the_frozen_app_starts_its_helper_through_a_hidden_option(monkeypatch):

@@ -7,7 +7,11 @@ independent. On a cold cache ``warm_up`` starts one helper process and the two s
 tree in stages, both writing numba's disk cache and loading what the other compiled from it:
 
 1. the peripherals, module by module (each module's contract functions and all below them;
-   the modules share little code: pins and two small helpers are compiled by both);
+   the modules share little code: pins and two small helpers are compiled by both). Each
+   process starts with its own part (the helper with the timers, the largest; this process
+   with the pins and the CPU's rare paths), then takes the ``SHARED`` modules one at a time,
+   largest first, whichever process is free first (a claim file each, created exclusively):
+   the stage ends balanced however the two processes' speeds differ;
 2. the dispatchers and the loop: the helper compiles ``update``, ``io_read``, the resets,
    interrupts and sleep, in the order ``run_slice`` calls them, while this process compiles
    ``io_write`` and then ``run_slice``, whose untyped passes (about a second) take the time
@@ -23,8 +27,11 @@ are none.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from importlib import import_module
@@ -73,9 +80,13 @@ def _module(name: str, *extra: tuple[str, tuple]) -> tuple[tuple[str, str, tuple
     return contract + tuple((name, fn, sig) for fn, sig in extra)
 
 
-#: The peripheral modules whose contract functions the helper process compiles (a balance of
-#: compile time between the two processes; every other module's are compiled here).
-HELPER_MODULES = ("timers", "twi", "spi", "eeprom", "wdt")
+#: The peripheral modules whose contract functions the helper process compiles first.
+HELPER_MODULES = ("timers",)
+#: The modules either process compiles once its own part is done, in this order (largest
+#: first); every other module's contract functions are compiled here, first.
+SHARED_MODULES = ("usart", "adc", "wdt", "spi", "twi", "eeprom", "extint", "acomp", "sysctl")
+#: The environment variable naming the directory of claim files (set for the helper).
+CLAIMS_ENV = "BREADBOARD_WARM_CLAIMS"
 #: Functions of peripheral modules beyond the contract that the dispatcher calls.
 EXTRA = {
     "adc": (("adc_sleep", CONTRACT["reset"]),),
@@ -86,13 +97,11 @@ EXTRA = {
 _MODULES = tuple(dict.fromkeys(p.module for p in PERIPHERALS if p.module != "pins"))
 
 
-def _modules(helper: bool) -> tuple[tuple[str, str, tuple], ...]:
-    return tuple(
-        fn
-        for m in _MODULES
-        if (m in HELPER_MODULES) == helper
-        for fn in _module(m, *EXTRA.get(m, ()))
-    )
+def _modules(*names: str) -> tuple[tuple[str, str, tuple], ...]:
+    return tuple(fn for m in names for fn in _module(m, *EXTRA.get(m, ())))
+
+
+_MAIN_MODULES = tuple(m for m in _MODULES if m not in HELPER_MODULES + SHARED_MODULES)
 
 
 Part = tuple[tuple[str, str, tuple], ...]
@@ -100,20 +109,18 @@ Part = tuple[tuple[str, str, tuple], ...]
 #: Per stage, (this process's part, the helper's part): (module, function, argument types).
 STAGES: tuple[tuple[Part, Part], ...] = (
     (
-        _modules(helper=False)
+        _modules(*_MAIN_MODULES)
         + (
             ("slowpath", "pending_vector", (_U8, _I64)),
             ("slowpath", "spm", (_U8, _U16, _I64, _i, _i, _i)),
+            ("slowpath", "flush_lost", (_I64, _LOG)),
+            ("slowpath", "ioff_end", (_I64, _LOG, _i)),
+            ("slowpath", "watch_hit", (_I64, _i, _i, _i, _i)),
             ("pins", "refresh", (_U8, _I64, _LOG, _i, _i)),
             ("pins", "port_read", CONTRACT["read"]),
             ("pins", "port_write", (_U8, _I64, _LOG, _i, _i, _i)),
         ),
-        _modules(helper=True)
-        + (
-            ("slowpath", "flush_lost", (_I64, _LOG)),
-            ("slowpath", "ioff_end", (_I64, _LOG, _i)),
-            ("slowpath", "watch_hit", (_I64, _i, _i, _i, _i)),
-        ),
+        _modules(*HELPER_MODULES),
     ),
     (
         (
@@ -134,6 +141,11 @@ STAGES: tuple[tuple[Part, Part], ...] = (
 )
 
 
+#: Stage 1's shared work: one part per module of SHARED_MODULES, taken by whichever process
+#: claims it first.
+SHARED: tuple[Part, ...] = tuple(_modules(m) for m in SHARED_MODULES)
+
+
 def _function(module: str, name: str):  # noqa: ANN202 (a numba dispatcher)
     return getattr(import_module(f"{__package__}.{module}"), name)
 
@@ -142,6 +154,25 @@ def compile_part(part: Part) -> None:
     """Compile (or load from the cache) the functions of ``part``, running nothing."""
     for module, name, signature in part:
         _function(module, name).compile(signature)
+
+
+def compile_shared(claims: str | None) -> list[str]:
+    """Compile the ``SHARED`` parts this process claims first in the directory ``claims``
+    (a file per module, created exclusively: each is compiled by one process). Returns the
+    modules compiled here; none without a directory."""
+    taken: list[str] = []
+    if claims is None:
+        return taken
+    for module, part in zip(SHARED_MODULES, SHARED, strict=True):
+        try:
+            os.close(os.open(os.path.join(claims, module), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            continue
+        except OSError:
+            break  # the directory is gone: the other process has finished the stage
+        compile_part(part)
+        taken.append(module)
+    return taken
 
 
 def helper_command() -> list[str]:
@@ -163,9 +194,11 @@ def helper_main() -> int:
         if i and not sys.stdin.readline():
             return 1  # the parent is gone
         compile_part(part)
+        shared = compile_shared(os.environ.get(CLAIMS_ENV)) if i == 0 else []
         report = {
             "seconds": time.perf_counter() - start,
             "stage": i + 1,
+            "shared": shared,
             "mismatched": _mismatched(),
             "raced": _compiled_here(here for here, _ in STAGES[1:]),
         }
@@ -177,10 +210,14 @@ def _mismatched() -> list[str]:
     """Stage functions this process compiled for argument types other than their stage's."""
     return [
         f"{module}.{name}"
-        for here, there in STAGES
-        for module, name, signature in here + there
+        for part in _all_parts()
+        for module, name, signature in part
         if any(tuple(s) != signature for s in _dispatcher_signatures(module, name))
     ]
+
+
+def _all_parts() -> tuple[Part, ...]:
+    return tuple(p for pair in STAGES for p in pair) + SHARED
 
 
 def _compiled_here(parts: Iterable[Part]) -> list[str]:
@@ -215,10 +252,14 @@ def _mark_ready(cold: bool) -> None:
         pass  # a read-only cache still works; the next start compiles on two cores again
 
 
-def _start_helper() -> subprocess.Popen | None:
+def _start_helper(claims: str) -> subprocess.Popen | None:
     try:
         return subprocess.Popen(
-            helper_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            helper_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, CLAIMS_ENV: claims},
         )
     except OSError:
         return None  # no second process: this one compiles everything
@@ -240,27 +281,33 @@ def warm_up() -> dict:
     """Load the compiled kernel now (compiling it first on a cold cache), so the first real
     run starts at full speed. Returns what happened: ``seconds``, ``cold``, ``helper``
     (whether a helper process shared the compile to the end), ``stages`` (per stage, seconds
-    to this process's part done and the helper's own seconds to its part done),
+    to this process's part done and the helper's own seconds to its part done), ``shared``
+    (the ``SHARED_MODULES`` each process compiled: ``here`` and ``helper``),
     ``compiled_twice`` (stage functions compiled for argument types other than their
     stage's, or again although the other process had them: empty unless ``STAGES``
     disagrees with the kernel's calls) and ``raced`` (functions of one process's part that
     the other needed before they were in the cache and compiled itself: costs time only)."""
     start = time.perf_counter()
     cold = not kernel_ready()
-    helper = _start_helper() if cold and not config.DISABLE_JIT else None
+    claims = tempfile.mkdtemp(prefix="breadboard-warm-") if cold else None
+    helper = _start_helper(claims) if cold and not config.DISABLE_JIT else None
     used_helper = helper is not None
     stages = []  # per stage: (seconds to this process's part done, the helper's own seconds)
+    shared = {"here": [], "helper": []}  # the SHARED modules each process compiled
     twice, raced = [], []
     if helper is not None:
         try:
             for i, (part, _) in enumerate(STAGES):
                 compile_part(part)
+                if i == 0:
+                    shared["here"] = compile_shared(claims)
                 here = time.perf_counter() - start
                 theirs = _read_report(helper) if helper is not None else None
                 if theirs is None:
                     helper = None  # gone: whatever it did not compile gets compiled here
                     theirs = {}
                 stages.append((here, theirs.get("seconds")))
+                shared["helper"] += theirs.get("shared", [])
                 twice += theirs.get("mismatched", [])
                 raced += theirs.get("raced", [])
                 if helper is not None and i + 1 < len(STAGES):
@@ -270,11 +317,15 @@ def warm_up() -> dict:
             if helper is not None:
                 helper.kill()
             raise
+        finally:
+            shutil.rmtree(claims, ignore_errors=True)
         if helper is not None:
             helper.stdin.close()
             used_helper = helper.wait() == 0
         else:
             used_helper = False
+    elif claims is not None:
+        shutil.rmtree(claims, ignore_errors=True)
     global _loaded
     _loaded = True
     _first_run()
@@ -284,6 +335,7 @@ def warm_up() -> dict:
         "cold": cold,
         "helper": used_helper,
         "stages": stages,
+        "shared": shared,
         "compiled_twice": sorted(set(twice + _mismatched())) if used_helper else [],
         "raced": sorted(set(raced + _compiled_here(t for _, t in STAGES[1:])))
         if used_helper
@@ -320,6 +372,8 @@ __all__ = [
     "helper_command",
     "helper_main",
     "compile_part",
+    "compile_shared",
     "STAGES",
+    "SHARED",
     "READY_MARKER",
 ]

@@ -143,6 +143,9 @@ def main() -> None:
                        "helper" for here, there in w["stages"])  # fmt: skip
     print(f"  compile shared with a helper process: {w['helper']}; stages done at: {stages}; "
           f"compiled twice: {w['compiled_twice'] or 'nothing'}")  # fmt: skip
+    if w.get("shared"):
+        print(f"  shared modules compiled here: {', '.join(w['shared']['here']) or 'none'}; "
+              f"by the helper: {', '.join(w['shared']['helper']) or 'none'}")  # fmt: skip
     print(f"warm start: {warm_first:.2f} s to the first cycle ({warm_wall:.2f} s process)")
 
 

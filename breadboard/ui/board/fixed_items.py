@@ -122,6 +122,8 @@ class WireItem(QGraphicsItem):
         self.a, self.b = QPointF(a), QPointF(b)
         self.path = self._arch(a, b) if arch else self._straight(a, b)
         self.setZValue(4 if arch else 3)
+        # drawn once into a pixmap: an LED blinking under a wire repaints it every frame
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         if tooltip:
             self.setToolTip(tooltip)
         pad = self.width + 30
@@ -199,6 +201,7 @@ class ResistorItem(QGraphicsItem):
         self.a, self.b = QPointF(a), QPointF(b)
         self.ohms = ohms
         self.setZValue(3)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # as WireItem
         self.setToolTip(tooltip or format_ohms(ohms))
         r = QRectF(a, b).normalized()
         self._bounds = r.adjusted(-60, -60, 60, 60)

@@ -12,3 +12,4 @@ TIMEBASES: tuple[float, ...] = tuple(
 PERSISTENCE = ("off", "fading", "infinite")
 FADE_HALF_LIFE_S = 0.6  # wall seconds for the phosphor to fade to half in "fading" mode
 MAX_SWEEPS_PER_FRAME = 64  # sweeps rasterised into the persistence image per frame, at most
+PHOSPHOR_INTERVAL_MS = 50  # the persistence image is redrawn at most 20 times a second
