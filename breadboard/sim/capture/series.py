@@ -104,11 +104,14 @@ class Series:
     def columns(self, b: np.ndarray) -> tuple[np.ndarray, ...]:
         """Per pixel column k covering cycles (b[k], b[k+1]]: (index of its first row, number
         of rows, value before, value after, lowest, highest). Digital values come back as
-        vertical ranks (LOW 0, FLOATING 1, HIGH 2); analog values as they are."""
+        vertical ranks (LOW 0, FLOATING 1, HIGH 2); analog values as they are. A digital
+        series also takes a 2-D ``b``, one row of column bounds per sweep."""
         n = self.n
         cyc = self.cycles[:n]
         idx = np.searchsorted(cyc, b, side="right")
-        i0, i1 = idx[:-1], idx[1:]
+        i0, i1 = idx[..., :-1], idx[..., 1:]
+        if b.ndim != 1 and not self.digital:
+            raise ValueError("an analog series takes one row of column bounds")
         count = i1 - i0
         if n == 0:
             v = np.full(len(i0), RANK[self.base] if self.digital else self.base)

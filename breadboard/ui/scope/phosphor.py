@@ -141,55 +141,65 @@ class Phosphor:
     def add_sweeps(self, lanes: list[Lane], src: Capture, triggers: np.ndarray,
                    window: tuple[float, float], f: int) -> None:  # fmt: skip
         """Rasterise the sweeps of ``src``'s lanes that start at ``triggers`` (cycles at
-        ``f`` Hz) over ``window`` (seconds from the trigger) into the image."""
-        if self.acc is None:
+        ``f`` Hz) over ``window`` (seconds from the trigger) into the image: all triggers of a
+        lane at once (one row of pixel-column bounds per sweep)."""
+        if self.acc is None or len(triggers) == 0:
             return
         width = self.acc.shape[1]
         x0, x1 = window
-        cols_all, lo_all, hi_all = [], [], []
+        t = np.asarray(triggers, dtype=np.int64)
+        c0 = t + math.floor(x0 * f)
+        c1 = t + math.ceil(x1 * f)
         k = np.arange(width + 1, dtype=np.int64)
+        b = c0[:, None] + (k[None, :] * (c1 - c0)[:, None]) // width  # (sweeps, width + 1)
+        inside = (b[:, :-1] >= src.start) & (b[:, 1:] <= src.end)
+        cols_all, lo_all, hi_all = [], [], []
         for lane in lanes:
             if lane.source != src.label:
                 continue
-            for t in triggers.tolist():
-                c0 = t + math.floor(x0 * f)
-                c1 = t + math.ceil(x1 * f)
-                b = c0 + (k * (c1 - c0)) // width
-                valid = np.flatnonzero((b[:-1] >= src.start) & (b[1:] <= src.end))
-                if len(valid) == 0:
+            if lane.kind == "digital":
+                series = src.series(lane.pin)
+                _, _, _, _, lo, hi = series.columns(b)
+                rows, cols = np.nonzero(inside)
+                spans = [(cols, lo[rows, cols], hi[rows, cols])]
+            elif lane.kind == "analog":
+                series = src.analog.get(lane.pin)
+                if series is None:
                     continue
-                if lane.kind in ("digital", "analog"):
-                    series = (
-                        src.series(lane.pin) if lane.kind == "digital" else src.analog.get(lane.pin)
-                    )
-                    if series is None:
+                spans = []
+                for j in range(len(t)):  # reduceat per sweep: one row of bounds at a time
+                    cols = np.flatnonzero(inside[j])
+                    _, _, _, _, lo, hi = series.columns(b[j])
+                    spans.append((cols, lo[cols], hi[cols]))
+            elif lane.kind == "irq":
+                rowh = lane.height / max(1, len(lane.vectors))
+                for j, v in enumerate(lane.vectors):
+                    iv = src.irq.get(v)
+                    if iv is None or iv.n == 0:
                         continue
-                    _, _, _, _, lo, hi = series.columns(b)
-                    ylo = lane_y(lane, lo[valid], lane.kind)
-                    yhi = lane_y(lane, hi[valid], lane.kind)
-                    rl = self.row_of(ylo)
-                    rh = self.row_of(yhi)
-                    cols_all.append(valid)
-                    lo_all.append(np.maximum(rl - 1, 0))
-                    hi_all.append(rh)
-                elif lane.kind == "irq":
-                    rowh = lane.height / max(1, len(lane.vectors))
-                    for j, v in enumerate(lane.vectors):
-                        iv = src.irq.get(v)
-                        if iv is None or iv.n == 0:
-                            continue
-                        st, en = iv.starts[: iv.n], iv.ends[: iv.n]
-                        cover = np.searchsorted(st, b[1:], side="left") - np.searchsorted(
-                            en, b[:-1], side="right"
-                        )
-                        cols = valid[cover[valid] > 0]
-                        if len(cols) == 0:
-                            continue
-                        r0 = self.row_of(np.array([lane.y0 + (j + 0.12) * rowh]))[0]
-                        r1 = self.row_of(np.array([lane.y0 + (j + 0.88) * rowh]))[0]
-                        cols_all.append(cols)
-                        lo_all.append(np.full(len(cols), r0))
-                        hi_all.append(np.full(len(cols), r1))
+                    st, en = iv.starts[: iv.n], iv.ends[: iv.n]
+                    cover = np.searchsorted(st, b[:, 1:], side="left") - np.searchsorted(
+                        en, b[:, :-1], side="right"
+                    )
+                    cols = np.nonzero(inside & (cover > 0))[1]
+                    if len(cols) == 0:
+                        continue
+                    r0 = self.row_of(np.array([lane.y0 + (j + 0.12) * rowh]))[0]
+                    r1 = self.row_of(np.array([lane.y0 + (j + 0.88) * rowh]))[0]
+                    cols_all.append(cols)
+                    lo_all.append(np.full(len(cols), r0))
+                    hi_all.append(np.full(len(cols), r1))
+                continue
+            else:
+                continue
+            for cols, lo, hi in spans:
+                if len(cols) == 0:
+                    continue
+                rl = self.row_of(lane_y(lane, lo, lane.kind))
+                rh = self.row_of(lane_y(lane, hi, lane.kind))
+                cols_all.append(cols)
+                lo_all.append(np.maximum(rl - 1, 0))
+                hi_all.append(rh)
         if cols_all:
             self.add_spans(np.concatenate(cols_all), np.concatenate(lo_all), np.concatenate(hi_all))
-            self.sweeps += len(triggers)
+            self.sweeps += len(t)
