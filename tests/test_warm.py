@@ -188,6 +188,22 @@ def test_each_shared_module_is_compiled_by_the_process_that_claims_it_first(monk
     assert warm.compile_shared(None) == [] and warm.compile_shared(str(tmp_path / "gone")) == []
 
 
+def test_without_a_claims_directory_this_process_compiles_every_shared_module(monkeypatch):
+    helper = (
+        "import json, os, sys\n"
+        "assert os.environ.get('BREADBOARD_WARM_CLAIMS') is None\n"
+        "for i in range(2):\n"
+        "    if i and not sys.stdin.readline(): sys.exit(1)\n"
+        "    print(json.dumps({'seconds': 1.0, 'stage': i + 1}), flush=True)\n"
+    )
+    stages = _Stages(monkeypatch, helper)
+    monkeypatch.setattr(warm, "_claims_dir", lambda: None)
+    report = warm.warm_up()
+    assert report["helper"]
+    assert stages.compiled == [warm.STAGES[0][0], *warm.SHARED, warm.STAGES[1][0]]
+    assert report["shared"] == {"here": list(warm.SHARED_MODULES), "helper": []}
+
+
 def test_every_peripheral_module_is_in_exactly_one_part_of_stage_one():
     own = set(warm._MAIN_MODULES) | set(warm.HELPER_MODULES) | set(warm.SHARED_MODULES)
     assert own == set(warm._MODULES)

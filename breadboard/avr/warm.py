@@ -252,17 +252,22 @@ def _mark_ready(cold: bool) -> None:
         pass  # a read-only cache still works; the next start compiles on two cores again
 
 
-def _start_helper(claims: str) -> subprocess.Popen | None:
+def _start_helper(claims: str | None) -> subprocess.Popen | None:
+    env = {**os.environ, CLAIMS_ENV: claims} if claims else None  # none: the helper shares none
     try:
         return subprocess.Popen(
-            helper_command(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env={**os.environ, CLAIMS_ENV: claims},
+            helper_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
         )
     except OSError:
         return None  # no second process: this one compiles everything
+
+
+def _claims_dir() -> str | None:
+    """A new directory for stage 1's claim files, or None if none can be made."""
+    try:
+        return tempfile.mkdtemp(prefix="breadboard-warm-")
+    except OSError:
+        return None
 
 
 def _read_report(helper: subprocess.Popen) -> dict | None:
@@ -289,7 +294,7 @@ def warm_up() -> dict:
     the other needed before they were in the cache and compiled itself: costs time only)."""
     start = time.perf_counter()
     cold = not kernel_ready()
-    claims = tempfile.mkdtemp(prefix="breadboard-warm-") if cold else None
+    claims = _claims_dir() if cold else None
     helper = _start_helper(claims) if cold and not config.DISABLE_JIT else None
     used_helper = helper is not None
     stages = []  # per stage: (seconds to this process's part done, the helper's own seconds)
@@ -299,8 +304,12 @@ def warm_up() -> dict:
         try:
             for i, (part, _) in enumerate(STAGES):
                 compile_part(part)
-                if i == 0:
+                if i == 0 and claims is not None:
                     shared["here"] = compile_shared(claims)
+                elif i == 0:  # nowhere to claim: this process compiles them all
+                    for p in SHARED:
+                        compile_part(p)
+                    shared["here"] = list(SHARED_MODULES)
                 here = time.perf_counter() - start
                 theirs = _read_report(helper) if helper is not None else None
                 if theirs is None:
@@ -318,7 +327,8 @@ def warm_up() -> dict:
                 helper.kill()
             raise
         finally:
-            shutil.rmtree(claims, ignore_errors=True)
+            if claims is not None:
+                shutil.rmtree(claims, ignore_errors=True)
         if helper is not None:
             helper.stdin.close()
             used_helper = helper.wait() == 0
