@@ -4,12 +4,14 @@ shows as a smear whose brightness is how often an edge landed there."""
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from ...sim.capture import Capture
+from .display import PHOSPHOR_INTERVAL_MS
 from .lanes import Lane, lane_y
 from .style import BACKGROUND, vector_color
 
@@ -30,6 +32,26 @@ class Phosphor:
         self.dirty = False
         self.sweeps = 0
         self.max_seen = 0.0
+        # Sweeps are added every frame; the image is redrawn with a frame at most every
+        # PHOSPHOR_INTERVAL_MS (turning the counts into colours costs much of a frame), and
+        # the timer draws what the last frames added once frames stop coming.
+        self._drawn = 0.0
+        self._timer = QtCore.QTimer(plot, singleShot=True, interval=PHOSPHOR_INTERVAL_MS)
+        self._timer.timeout.connect(self._draw)
+
+    def render_soon(self) -> None:
+        """``render`` now if the image was last drawn PHOSPHOR_INTERVAL_MS ago, else once that
+        much time has passed."""
+        if time.perf_counter() - self._drawn >= PHOSPHOR_INTERVAL_MS / 1000:
+            self._draw()
+        elif self.dirty and not self._timer.isActive():
+            self._timer.start()
+
+    def _draw(self) -> None:
+        self._timer.stop()
+        if self.dirty:
+            self._drawn = time.perf_counter()
+            self.render()
 
     def reset(self, key: tuple, width: int, height: int, x0: float, x1: float,
               y0: float, y1: float, row_color: np.ndarray, colors: list[str]) -> None:  # fmt: skip

@@ -35,7 +35,6 @@ from .display import (
     FADE_HALF_LIFE_S,
     MAX_SWEEPS_PER_FRAME,
     PERSISTENCE,
-    PHOSPHOR_INTERVAL_MS,
     TRIGGER_DIV,
 )
 from .items import Bars, LaneAxis
@@ -474,12 +473,6 @@ class ScopeWidget(MeasuringMixin, CursorsMixin, QtWidgets.QWidget):
         vb.sigResized.connect(self._on_resize)
         #: The persistence image (triggered sweeps accumulated).
         self.phosphor = Phosphor(self._plot)
-        # Sweeps are added every frame, the image is redrawn with a frame at most every
-        # PHOSPHOR_INTERVAL_MS (turning the counts into colours costs much of a frame); the
-        # timer draws what the last frames added once frames stop coming.
-        self._phosphor_drawn = 0.0
-        self._phosphor_timer = QtCore.QTimer(self, singleShot=True, interval=PHOSPHOR_INTERVAL_MS)
-        self._phosphor_timer.timeout.connect(self._draw_phosphor)
         self._trig_line = pg.InfiniteLine(
             0.0, angle=90, pen=pg.mkPen(TRIGGER_COLOR, width=1, style=QtCore.Qt.PenStyle.DashLine)
         )
@@ -756,10 +749,7 @@ class ScopeWidget(MeasuringMixin, CursorsMixin, QtWidgets.QWidget):
             self._trig_text.setPos(0.0, self._total_height)
         if self._persistence != "off" and triggered:
             self._ensure_phosphor(width)
-            if time.perf_counter() - self._phosphor_drawn >= PHOSPHOR_INTERVAL_MS / 1000:
-                self._draw_phosphor()
-            elif self.phosphor.dirty and not self._phosphor_timer.isActive():
-                self._phosphor_timer.start()
+            self.phosphor.render_soon()
         elif self.phosphor.acc is not None:
             self.phosphor.clear()
         self._overlay.setPos(x1, 0.0)
@@ -767,13 +757,6 @@ class ScopeWidget(MeasuringMixin, CursorsMixin, QtWidgets.QWidget):
             if lane.readout is not None:
                 lane.readout.setPos(x1, lane.y0 + lane.height + 0.02)
         self._update_status()
-
-    def _draw_phosphor(self) -> None:
-        """Redraw the persistence image if sweeps came since it was drawn."""
-        self._phosphor_timer.stop()
-        if self.phosphor.dirty:
-            self._phosphor_drawn = time.perf_counter()
-            self.phosphor.render()
 
     def _ensure_phosphor(self, width: int) -> None:
         height = max(50, int(self._plot.vb.height()))
