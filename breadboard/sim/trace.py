@@ -84,7 +84,10 @@ class Trace:
     def since(self, start: int) -> np.ndarray:
         """Rows from absolute index ``start`` on (a copy), for consumers that poll for news:
         pass the ``end`` seen last time. Rows already dropped are skipped."""
-        return self._rows[max(0, start - self.dropped) : self._n].copy()
+        first = max(0, start - self.dropped)
+        if first >= self._n:  # nothing new: most pins, most frames
+            return self._rows[:0].copy()
+        return self._rows[first : self._n].copy()
 
 
 class PinTrace(Trace):
@@ -145,6 +148,8 @@ class PinTrace(Trace):
         """Fraction of the cycles in [start, end) during which the pin was HIGH."""
         if end <= start:
             return float(self.level_at(start) == HIGH)
+        if self._n == 0 or self._rows[self._n - 1, 0] <= start:  # no change since start
+            return float(self.level == HIGH)
         cyc = self.cycles
         lv = self.levels
         i0 = int(np.searchsorted(cyc, start, side="right"))
