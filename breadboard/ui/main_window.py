@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,6 +43,9 @@ from .scope import ScopeDock
 from .serial_monitor import SerialMonitor
 
 FRAME_MS = 16  # ~60 frames per second
+#: The status bar's running clock and rate are rewritten at most this often (seconds): ten
+#: readings a second are what one can read, and each rewrite repaints the status bar.
+READOUT_INTERVAL_S = 0.1
 MAX_RECENT = 10
 FIRMWARE_FILTER = (
     "Firmware, sketch or MicroPython script (*.hex *.ihex *.elf *.ino *.py);;"
@@ -153,6 +157,7 @@ class MainWindow(QMainWindow):
         self._last_snapshot = Snapshot()
         self._firmware_path: str | None = None
         self._serial_flash = 0
+        self._readout_due = 0.0  # when the clock in the status bar is next rewritten
         self.frame_times: list[float] = []
 
         self.board = BoardView(self.circuit)
@@ -354,6 +359,10 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.time_label = QLabel("t = 0 s")
         self.rtf_label = QLabel("")
+        # room for the widest reading, so a new one repaints the label, not the whole bar
+        fm = self.time_label.fontMetrics()
+        self.time_label.setMinimumWidth(fm.horizontalAdvance("t = 0000.000000 s"))
+        self.rtf_label.setMinimumWidth(fm.horizontalAdvance("real-time factor 1000 %"))
         self.state_label = QLabel("no firmware: File ▸ Open firmware or Examples")
         # The open example's description, cut to the room left (all of it in the tooltip):
         # each label keeps its own place, so nothing is drawn over anything else.
@@ -656,11 +665,13 @@ class MainWindow(QMainWindow):
         self._last_snapshot = snap
 
     def _show_status(self, snap: Snapshot) -> None:
-        self.time_label.setText(f"t = {snap.seconds:.6f} s")
-        if snap.status in ("running", "sleeping") and not snap.paused:
-            self.rtf_label.setText(f"real-time factor {snap.real_time_factor * 100:.0f} %")
-        else:
-            self.rtf_label.setText("")
+        running = snap.status in ("running", "sleeping") and not snap.paused
+        now = time.monotonic()
+        if not running or now >= self._readout_due:  # a stopped clock shows its exact time
+            self._readout_due = now + READOUT_INTERVAL_S
+            self.time_label.setText(f"t = {snap.seconds:.6f} s")
+            rate = f"real-time factor {snap.real_time_factor * 100:.0f} %" if running else ""
+            self.rtf_label.setText(rate)
         state = {
             "running": "CPU running",
             "sleeping": "CPU sleeping (waiting for an interrupt)",

@@ -11,6 +11,9 @@ BACKGROUND = "#080b10"
 PANEL = "#11161d"
 GRID = "#3a4656"
 TEXT = "#d8dee9"
+#: The acquisition state's colour in the status line
+STATE_COLORS = {"trig'd": "#4ade80", "auto": "#facc15", "waiting": "#fb923c",
+                "roll": "#60a5fa", "stopped": "#f87171"}  # fmt: skip
 DIM_TEXT = "#8892a0"
 LANE_COLORS = (
     "#facc15",  # yellow (channel 1 of a classic scope)

@@ -35,6 +35,7 @@ from .display import (
     FADE_HALF_LIFE_S,
     MAX_SWEEPS_PER_FRAME,
     PERSISTENCE,
+    READOUT_INTERVAL_S,
     TRIGGER_DIV,
 )
 from .items import Bars, LaneAxis
@@ -49,6 +50,7 @@ from .style import (
     GRID,
     LANE_COLORS,
     REF_COLOR,
+    STATE_COLORS,
     STYLE,
     TEXT,
     TRIGGER_COLOR,
@@ -93,6 +95,8 @@ class ScopeWidget(MeasuringMixin, CursorsMixin, QtWidgets.QWidget):
         self._last_measure = 0.0
         self._last_frame = time.perf_counter()
         self._status = "roll"
+        self._shown_status: tuple = ()  # what the status line shows, but its running numbers
+        self._readout_due = 0.0  # when the status line's running numbers are next rewritten
         self._measure_cache: dict[str, tuple[tuple, msr.Measurements]] = {}
         self._expect: dict[str, dict[str, float]] = {}
         self._panel_tick = 0
@@ -500,10 +504,15 @@ class ScopeWidget(MeasuringMixin, CursorsMixin, QtWidgets.QWidget):
         self._plot.addItem(self._overlay, ignoreBounds=True)
 
         status = QtWidgets.QHBoxLayout()
-        self._status_label = QtWidgets.QLabel()
+        # the state in its colour (rich text, rewritten when the state changes), then the
+        # settings and running numbers (plain text, rewritten at most every READOUT_INTERVAL_S)
+        self._state_label = QtWidgets.QLabel(textFormat=QtCore.Qt.TextFormat.RichText)
+        self._state_label.setProperty("role", "status")
+        self._status_label = QtWidgets.QLabel(textFormat=QtCore.Qt.TextFormat.PlainText)
         self._status_label.setProperty("role", "status")
         self._cursor_label = QtWidgets.QLabel()
         self._cursor_label.setProperty("role", "status")
+        status.addWidget(self._state_label)
         status.addWidget(self._status_label, 1)
         status.addWidget(self._cursor_label)
 
@@ -772,15 +781,20 @@ class ScopeWidget(MeasuringMixin, CursorsMixin, QtWidgets.QWidget):
 
     def _update_status(self) -> None:
         state = self.status()
-        colors = {"trig'd": "#4ade80", "auto": "#facc15", "waiting": "#fb923c",
-                  "roll": "#60a5fa", "stopped": "#f87171"}  # fmt: skip
-        now = self.captures.end() / self.f_cpu
+        base = timebase_text(self._timebase)
         trig = "" if self._mode == "roll" else f"   trigger {self._trigger} {self._edge}"
-        sweeps = f"   sweeps {self.sweeps()}" if self._mode != "roll" else ""
         persist = f"   persistence {self._persistence}" if self._persistence != "off" else ""
-        self._status_label.setText(
-            f"<span style='color:{colors.get(state, TEXT)}'>● {state.upper()}</span>"
-            f"   {timebase_text(self._timebase)}   mode {self._mode}{trig}{sweeps}{persist}"
-            f"   t = {format_si(now, 's', 6)}"
-        )
-        self._overlay.setText(f"{timebase_text(self._timebase)}  {state.upper()}")
+        shown = (state, base, trig, persist, self._mode)
+        now = time.monotonic()
+        if shown == self._shown_status and self._running and now < self._readout_due:
+            return  # only the running numbers changed, and they were rewritten just now
+        if shown[:2] != self._shown_status[:2]:
+            self._state_label.setText(
+                f"<span style='color:{STATE_COLORS.get(state, TEXT)}'>● {state.upper()}</span>"
+            )
+            self._overlay.setText(f"{base}  {state.upper()}")
+        self._shown_status = shown
+        self._readout_due = now + READOUT_INTERVAL_S
+        sweeps = f"   sweeps {self.sweeps()}" if self._mode != "roll" else ""
+        end = format_si(self.captures.end() / self.f_cpu, "s", 6)
+        self._status_label.setText(f"{base}   mode {self._mode}{trig}{sweeps}{persist}   t = {end}")
