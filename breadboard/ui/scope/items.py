@@ -81,3 +81,45 @@ class Bars(pg.GraphicsObject):
             p.setPen(self._pen)
             p.setBrush(self._brush)
             p.drawRects(self._rects)
+
+
+class Blit(pg.GraphicsObject):
+    """An image the size of the plot in pixels, shown over a rectangle in data coordinates by
+    copying it unscaled to where that rectangle lands on the screen: premultiplied ARGB, so
+    drawing it is a blend of rows, where an image item rescales it (and converts its pixel
+    format) on every paint."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: The pixels on show (rows top to bottom as on screen, premultiplied ARGB32), or None
+        self.image: np.ndarray | None = None
+        self._qimage: QtGui.QImage | None = None
+        self._rect = QtCore.QRectF()
+
+    def set_image(self, argb: np.ndarray, rect: QtCore.QRectF) -> None:
+        """Show ``argb`` (rows x columns uint32, kept: the picture uses its memory) over
+        ``rect`` (data coordinates)."""
+        self.prepareGeometryChange()
+        h, w = argb.shape
+        self.image = argb
+        fmt = QtGui.QImage.Format.Format_ARGB32_Premultiplied
+        self._qimage = QtGui.QImage(argb.data, w, h, 4 * w, fmt)
+        self._rect = QtCore.QRectF(rect)
+        self.update()
+
+    def clear(self) -> None:
+        self.image = None
+        self._qimage = None
+        self.update()
+
+    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 - Qt name
+        return self._rect
+
+    def paint(self, p, *args) -> None:
+        if self._qimage is None:
+            return
+        corner = p.worldTransform().mapRect(self._rect).topLeft()
+        p.save()
+        p.resetTransform()
+        p.drawImage(QtCore.QPointF(round(corner.x()), round(corner.y())), self._qimage)
+        p.restore()

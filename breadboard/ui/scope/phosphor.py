@@ -12,6 +12,7 @@ from PySide6 import QtCore, QtGui
 
 from ...sim.capture import Capture
 from .display import PHOSPHOR_INTERVAL_MS
+from .items import Blit
 from .lanes import Lane, lane_y
 from .style import BACKGROUND, vector_color
 
@@ -21,7 +22,7 @@ class Phosphor:
     the plot in pixels; each pixel's brightness grows with the number of sweeps through it."""
 
     def __init__(self, plot: pg.PlotItem) -> None:
-        self.item = pg.ImageItem(axisOrder="row-major")
+        self.item = Blit()
         self.item.setZValue(-5)
         plot.addItem(self.item, ignoreBounds=True)
         self.acc: np.ndarray | None = None
@@ -61,15 +62,14 @@ class Phosphor:
         self.row_color = row_color
         lut = np.zeros((max(1, len(colors)) * 256, 4), dtype=np.uint8)
         ramp = np.linspace(0.0, 1.0, 256)
-        for i, c in enumerate(colors):
+        alpha = np.clip(0.5 + 0.5 * ramp, 0, 1)
+        alpha[0] = 0.0
+        for i, c in enumerate(colors):  # bytes B, G, R, A: premultiplied ARGB32 in memory
             q = QtGui.QColor(c)
-            rgb = np.array([q.red(), q.green(), q.blue()], dtype=np.float64)
-            bright = 0.35 + 0.65 * ramp
-            lut[i * 256 : (i + 1) * 256, :3] = (rgb[None, :] * bright[:, None]).astype(np.uint8)
-            lut[i * 256 : (i + 1) * 256, 3] = (255 * np.clip(0.5 + 0.5 * ramp, 0, 1)).astype(
-                np.uint8
-            )
-            lut[i * 256, 3] = 0
+            bgr = np.array([q.blue(), q.green(), q.red()], dtype=np.float64)
+            bright = (0.35 + 0.65 * ramp) * alpha
+            lut[i * 256 : (i + 1) * 256, :3] = (bgr[None, :] * bright[:, None]).astype(np.uint8)
+            lut[i * 256 : (i + 1) * 256, 3] = (255 * alpha).astype(np.uint8)
         self.lut = lut
         self.lut32 = lut.view(np.uint32).reshape(-1)
         self.sweeps = 0
@@ -128,11 +128,11 @@ class Phosphor:
         top = float(vals.max())
         level = (np.log1p(vals) / math.log1p(max(top, 1.0))) ** 0.7 * 255.0
         q = np.clip(level.astype(np.int64), 1, 255)
-        out = np.zeros(h * w, dtype=np.uint32)
-        out[nz] = self.lut32[self.row_color[nz // w] * 256 + q]
-        self.item.setImage(out.view(np.uint8).reshape(h, w, 4), autoLevels=False)
+        row = nz // w
+        out = np.zeros(h * w, dtype=np.uint32)  # row 0 at the top of the screen: y points up
+        out[(h - 1 - row) * w + nz % w] = self.lut32[self.row_color[row] * 256 + q]
         x0, x1, y0, y1 = self.rect
-        self.item.setRect(QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))  # needs the image's size
+        self.item.set_image(out.reshape(h, w), QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
 
     def fit(self, key: tuple, width: int, height: int, window: tuple[float, float],
             total_height: float, lanes: list[Lane]) -> None:  # fmt: skip
