@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections import OrderedDict
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -10,6 +13,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QPixmap,
     QRadialGradient,
 )
 
@@ -75,6 +79,59 @@ def paint_led(
         glow.setColorAt(1.0, c2)
         p.setBrush(QBrush(glow))
         p.drawEllipse(center, radius * 3.2, radius * 3.2)
+
+
+#: An LED's brightness is drawn in this many steps (a step is below what the eye tells apart)
+LED_LEVELS = 64
+#: How far an LED's glow reaches, in radii of its dome
+GLOW_RADII = 3.2
+_LED_PIXMAPS: OrderedDict[tuple, QPixmap] = OrderedDict()
+_LED_PIXMAPS_MAX = 512  # about 40 kB each at the usual zoom
+
+
+def led_glow_rect(center: QPointF, radius: float) -> QRectF:
+    """What ``draw_led`` may paint: the LED and its glow."""
+    r = radius * GLOW_RADII + 2
+    return QRectF(center.x() - r, center.y() - r, 2 * r, 2 * r)
+
+
+def draw_led(p: QPainter, center: QPointF, radius: float, color: QColor, brightness: float,
+             flat: float | None = None) -> None:  # fmt: skip
+    """``paint_led`` through a picture kept per colour, brightness step and zoom: an LED
+    whose duty changes every frame costs a copy, not its gradients (rotated or sheared
+    painters draw directly)."""
+    t = p.worldTransform()
+    scale = t.m11()
+    if t.m12() or t.m21() or scale <= 0 or abs(t.m22() - scale) > 1e-9 * scale:
+        paint_led(p, center, radius, color, brightness, flat)
+        return
+    dpr = p.device().devicePixelRatioF() if p.device() else 1.0
+    level = round(max(0.0, min(1.0, brightness)) * LED_LEVELS)
+    key = (QColor(color).rgba(), level, flat, radius, round(scale * dpr, 5))
+    pix = _LED_PIXMAPS.get(key)
+    if pix is None:
+        extent = led_glow_rect(QPointF(0, 0), radius).width() * scale * dpr
+        size = math.ceil(extent) + 2
+        pix = QPixmap(size, size)
+        pix.fill(Qt.GlobalColor.transparent)
+        q = QPainter(pix)
+        q.setRenderHint(QPainter.RenderHint.Antialiasing)
+        q.translate(size / 2, size / 2)
+        q.scale(scale * dpr, scale * dpr)
+        paint_led(q, QPointF(0, 0), radius, color, level / LED_LEVELS, flat)
+        q.end()
+        pix.setDevicePixelRatio(dpr)
+        _LED_PIXMAPS[key] = pix
+        if len(_LED_PIXMAPS) > _LED_PIXMAPS_MAX:
+            _LED_PIXMAPS.popitem(last=False)
+    else:
+        _LED_PIXMAPS.move_to_end(key)
+    c = t.map(center)
+    half = pix.width() / dpr / 2
+    p.save()
+    p.resetTransform()
+    p.drawPixmap(QPointF(round(c.x() - half), round(c.y() - half)), pix)
+    p.restore()
 
 
 def make_pen(

@@ -45,7 +45,7 @@ from ...circuit.placement import (
 )
 from .fixed_items import ResistorItem, WireItem
 from .geometry import BB_Y, PITCH, ROW_A_Y, ROW_F_Y, hole, rail_hole
-from .paint import make_font, make_pen, paint_led
+from .paint import draw_led, led_glow_rect, make_font, make_pen
 from .palette import ACCENT, LATCH, LED_COLORS_ON, RAIL_WIRE, WIRE_COLORS, format_ohms
 
 if TYPE_CHECKING:
@@ -337,6 +337,7 @@ class LedItem(PartItem):
     def __init__(self, view: BoardView, part: Led) -> None:
         super().__init__(view, part)
         self.brightness = 0.0
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)  # exposedRect
         self.setToolTip(
             f"{part.id}: {part.color} LED on {uno_pin(part.pin).name} to {part.to} "
             f"through {format_ohms(part.resistor_ohms)} ({part.current_ma():.0f} mA when lit)\n"
@@ -351,9 +352,7 @@ class LedItem(PartItem):
         return QRectF(c.x() - 100, c.y() - 100, 200, 200)
 
     def boundingRect(self) -> QRectF:
-        c = self.center()
-        glow = QRectF(c.x() - 310, c.y() - 310, 620, 620)
-        return glow.united(self.label_rect()).adjusted(-10, -10, 10, 10)
+        return self.glow_rect().united(self.label_rect()).adjusted(-10, -10, 10, 10)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -369,10 +368,15 @@ class LedItem(PartItem):
             h = self.local_hole(dc, 0)
             p.drawPoint(h)
         # the flat (cathode) is on the pin side when the LED goes to 5V
-        paint_led(
+        draw_led(
             p, self.center(), 92, color, self.brightness, flat=1 if self.part.to == GND else -1
         )
-        self.paint_caption(p)
+        if option.exposedRect.intersects(self.label_rect()):  # not when only the glow changed
+            self.paint_caption(p)
+
+    def glow_rect(self) -> QRectF:
+        """What a change of brightness repaints."""
+        return led_glow_rect(self.center(), 92)
 
     def connections(self) -> list[QGraphicsItem]:
         part = self.part
@@ -528,7 +532,7 @@ class TrafficLightItem(PartItem):
             p.setPen(QColor("#e8e8e8"))
             p.drawText(QRectF(h.x() - 50, h.y() + 24, 100, 50), Qt.AlignmentFlag.AlignCenter, name)
         for i, c in enumerate(self.COLORS):
-            paint_led(p, self.led_center(i), 62, LED_COLORS_ON[c], self.brightness[c])
+            draw_led(p, self.led_center(i), 62, LED_COLORS_ON[c], self.brightness[c])
         p.setFont(make_font(50, bold=True))
         p.setPen(QColor("#e8e8e8"))
         r = self.label_rect()

@@ -251,7 +251,7 @@ class BoardView(QGraphicsView):
                 b = led_brightness_for(pins.get(pin_name(item.part.pin)), item.part.to)
                 if abs(b - item.brightness) > 0.003:
                     item.brightness = b
-                    item.update()
+                    item.update(item.glow_rect())
             elif isinstance(item, TrafficLightItem):
                 changed = False
                 for c in item.COLORS:

@@ -797,4 +797,6 @@ class ScopeWidget(MeasuringMixin, CursorsMixin, QtWidgets.QWidget):
         self._readout_due = now + READOUT_INTERVAL_S
         sweeps = f"   sweeps {self.sweeps()}" if self._mode != "roll" else ""
         end = format_si(self.captures.end() / self.f_cpu, "s", 6)
-        self._status_label.setText(f"{base}   mode {self._mode}{trig}{sweeps}{persist}   t = {end}")
+        self._status_label.setText(
+            f"   {base}   mode {self._mode}{trig}{sweeps}{persist}   t = {end}"
+        )
