@@ -503,7 +503,7 @@ def test_void_qt_calls_do_not_release_none(qtbot):
 
 
 def shown_labels(lane) -> list[str]:
-    return [t.textItem.toPlainText() for t in lane.labels if t.isVisible()]
+    return lane.labels.texts()
 
 
 def test_interrupt_lane_marks_the_delay_in_isr_handler_as_a_long_isr(scope):

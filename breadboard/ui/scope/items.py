@@ -123,3 +123,72 @@ class Blit(pg.GraphicsObject):
         p.resetTransform()
         p.drawImage(QtCore.QPointF(round(corner.x()), round(corner.y())), self._qimage)
         p.restore()
+
+
+class Labels(pg.GraphicsObject):
+    """Texts pinned to points in data coordinates, drawn unscaled where those points land on
+    the screen, each laid out once (QStaticText): a text item per label lays its text out
+    again (a text document) on every paint."""
+
+    MARGIN = 4  # pixels around a text, as a text item's document margin
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._font = QtGui.QFont()
+        self._shown: list[tuple[float, float, QtGui.QStaticText, QtGui.QColor, float, float]] = []
+        self._texts: list[str] = []
+        self._laid_out: dict[str, QtGui.QStaticText] = {}
+        self._bounds = QtCore.QRectF()
+
+    def set_labels(self, labels: list[tuple[float, float, str, str, tuple[float, float]]]) -> None:
+        """Show ``labels``: (x, y, text, colour, anchor), the point (ax, ay) of the text's
+        box (fractions of its width and height) placed at (x, y)."""
+        self.prepareGeometryChange()
+        if len(self._laid_out) > 256:
+            self._laid_out.clear()
+        shown = []
+        for x, y, text, color, (ax, ay) in labels:
+            st = self._laid_out.get(text)
+            if st is None:
+                st = self._laid_out[text] = QtGui.QStaticText(text)
+                st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+                st.prepare(QtGui.QTransform(), self._font)
+            shown.append((x, y, st, QtGui.QColor(color), ax, ay))
+        self._shown = shown
+        self._texts = [text for _, _, text, _, _ in labels]
+        if shown:
+            xs = [s[0] for s in shown]
+            ys = [s[1] for s in shown]
+            widest = max(s[2].size().width() for s in shown) + 2 * self.MARGIN
+            mx, my = widest * (self.pixelWidth() or 0.0), 40 * (self.pixelHeight() or 0.0)
+            self._bounds = QtCore.QRectF(
+                min(xs) - mx, min(ys) - my, max(xs) - min(xs) + 2 * mx, max(ys) - min(ys) + 2 * my
+            )
+        else:
+            self._bounds = QtCore.QRectF()
+        self.update()
+
+    def texts(self) -> list[str]:
+        """The texts on show."""
+        return list(self._texts)
+
+    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 - Qt name
+        return self._bounds
+
+    def paint(self, p, *args) -> None:
+        if not self._shown:
+            return
+        t = p.worldTransform()
+        m = self.MARGIN
+        p.save()
+        p.resetTransform()
+        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        p.setFont(self._font)
+        for x, y, st, color, ax, ay in self._shown:
+            d = t.map(QtCore.QPointF(x, y))
+            size = st.size()
+            left = d.x() - ax * (size.width() + 2 * m) + m
+            top = d.y() - ay * (size.height() + 2 * m) + m
+            p.setPen(color)
+            p.drawStaticText(QtCore.QPointF(round(left), round(top)), st)
+        p.restore()

@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from ...sim.capture import Series
-from .items import Bars
+from .items import Bars, Labels
 from .style import IOFF_COLOR, LONG_ISR_COLOR, REF_COLOR, vector_color
 
 ANALOG_FULL_SCALE_UV = 5_000_000
@@ -30,7 +30,7 @@ class Lane:
     height: float = 1.0
     vectors: list[int] = field(default_factory=list)  # irq rows, bottom to top
     items: list = field(default_factory=list)  # plot items, removed with the lane
-    labels: list = field(default_factory=list)  # text items on wide interrupt bars
+    labels: Labels | None = None  # an interrupt lane's names on its bars, its warnings
     readout: pg.TextItem | None = None  # quick measurements in the lane's corner
     band: Bars | None = None  # fast toggling drawn as a filled band
     #: interrupt lane's teaching warnings: outlines of long handlers, hatched I = 0 stretches
@@ -103,4 +103,7 @@ def make_items(plot: pg.PlotItem, lane: Lane, with_ref: bool) -> None:
         for item in (lane.ioff, lane.long_isr):
             plot.addItem(item)
             lane.items.append(item)
-        lane.labels = []
+        lane.labels = Labels()
+        lane.labels.setZValue(6)
+        plot.addItem(lane.labels, ignoreBounds=True)
+        lane.items.append(lane.labels)

@@ -181,26 +181,14 @@ class LanePainter:
                            ioff_text(end - start, f), IOFF_COLOR))  # fmt: skip
 
     def set_labels(self, lane: Lane, labels: list[tuple[float, float, str, str]]) -> None:
-        """Show text ``labels`` (x in cycles from the origin, y, text, colour) on ``lane``,
-        reusing its pool of text items."""
-        pool = lane.labels
-        while len(pool) < len(labels):
-            t = pg.TextItem("", anchor=(0.5, 0.5), color="#0b0f16")
-            t.setZValue(6)
-            self.plot.addItem(t, ignoreBounds=True)
-            lane.items.append(t)
-            pool.append(t)
-        for t, (xc, y, text, color) in zip(pool, labels, strict=False):
+        """Show text ``labels`` (x in cycles from the origin, y, text, colour) on ``lane``."""
+        if lane.labels is None:
+            return
+        f = self.f_cpu
+        shown = []
+        for xc, y, text, color in labels:
             # colour "" = inside the bar (dark text, centred); else beside it, in its colour
-            # (a lost mark ends at its cycle; a bar's name starts right of the bar). Text and
-            # anchor are set only when they change: laying text out is what costs, per frame.
+            # (a lost mark ends at its cycle; a bar's name starts right of the bar)
             anchor = (0.5, 0.5) if not color else (0.9, 0.5) if text == LOST_MARK else (0.0, 0.5)
-            key = (text, color, anchor)
-            if getattr(t, "shown", None) != key:
-                t.setText(text, color=color or "#0b0f16")
-                t.setAnchor(anchor)
-                t.shown = key
-            t.setPos(xc / self.f_cpu, y)
-            t.setVisible(True)
-        for t in pool[len(labels) :]:
-            t.setVisible(False)
+            shown.append((xc / f, y, text, color or "#0b0f16", anchor))
+        lane.labels.set_labels(shown)
