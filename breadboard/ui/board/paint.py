@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -85,8 +86,46 @@ def paint_led(
 LED_LEVELS = 64
 #: How far an LED's glow reaches, in radii of its dome
 GLOW_RADII = 3.2
-_LED_PIXMAPS: OrderedDict[tuple, QPixmap] = OrderedDict()
-_LED_PIXMAPS_MAX = 512  # about 40 kB each at the usual zoom
+_PICTURES: OrderedDict[tuple, QPixmap] = OrderedDict()
+_PICTURES_MAX = 512  # about 40 kB each at the usual zoom
+
+
+def draw_cached(p: QPainter, key: tuple, rect: QRectF, paint: Callable[[QPainter], None]) -> None:
+    """Draw what ``paint`` draws inside ``rect`` (the painter's coordinates) from a picture
+    kept per ``key`` (all ``paint`` depends on but where ``rect`` lies), size and zoom, copied
+    to the nearest device pixel: what changes every frame costs a copy, not its gradients and
+    text. Rotated or sheared painters draw directly."""
+    t = p.worldTransform()
+    scale = t.m11()
+    if t.m12() or t.m21() or scale <= 0 or abs(t.m22() - scale) > 1e-9 * scale:
+        paint(p)
+        return
+    device = p.device()
+    dpr = device.devicePixelRatioF() if device is not None else 1.0
+    zoom = scale * dpr
+    k = (key, round(rect.width(), 3), round(rect.height(), 3), round(zoom, 5))
+    pix = _PICTURES.get(k)
+    if pix is None:
+        pix = QPixmap(math.ceil(rect.width() * zoom) + 1, math.ceil(rect.height() * zoom) + 1)
+        pix.fill(Qt.GlobalColor.transparent)
+        q = QPainter(pix)
+        q.setRenderHint(QPainter.RenderHint.Antialiasing)
+        q.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        q.scale(zoom, zoom)
+        q.translate(-rect.left(), -rect.top())
+        paint(q)
+        q.end()
+        pix.setDevicePixelRatio(dpr)
+        _PICTURES[k] = pix
+        if len(_PICTURES) > _PICTURES_MAX:
+            _PICTURES.popitem(last=False)
+    else:
+        _PICTURES.move_to_end(k)
+    corner = t.map(rect.topLeft())
+    p.save()
+    p.resetTransform()
+    p.drawPixmap(QPointF(round(corner.x()), round(corner.y())), pix)
+    p.restore()
 
 
 def led_glow_rect(center: QPointF, radius: float) -> QRectF:
@@ -97,41 +136,14 @@ def led_glow_rect(center: QPointF, radius: float) -> QRectF:
 
 def draw_led(p: QPainter, center: QPointF, radius: float, color: QColor, brightness: float,
              flat: float | None = None) -> None:  # fmt: skip
-    """``paint_led`` through a picture kept per colour, brightness step and zoom: an LED
-    whose duty changes every frame costs a copy, not its gradients (rotated or sheared
-    painters draw directly)."""
-    t = p.worldTransform()
-    scale = t.m11()
-    if t.m12() or t.m21() or scale <= 0 or abs(t.m22() - scale) > 1e-9 * scale:
-        paint_led(p, center, radius, color, brightness, flat)
-        return
-    dpr = p.device().devicePixelRatioF() if p.device() else 1.0
+    """``paint_led`` through ``draw_cached``, its brightness in LED_LEVELS steps."""
     level = round(max(0.0, min(1.0, brightness)) * LED_LEVELS)
-    key = (QColor(color).rgba(), level, flat, radius, round(scale * dpr, 5))
-    pix = _LED_PIXMAPS.get(key)
-    if pix is None:
-        extent = led_glow_rect(QPointF(0, 0), radius).width() * scale * dpr
-        size = math.ceil(extent) + 2
-        pix = QPixmap(size, size)
-        pix.fill(Qt.GlobalColor.transparent)
-        q = QPainter(pix)
-        q.setRenderHint(QPainter.RenderHint.Antialiasing)
-        q.translate(size / 2, size / 2)
-        q.scale(scale * dpr, scale * dpr)
-        paint_led(q, QPointF(0, 0), radius, color, level / LED_LEVELS, flat)
-        q.end()
-        pix.setDevicePixelRatio(dpr)
-        _LED_PIXMAPS[key] = pix
-        if len(_LED_PIXMAPS) > _LED_PIXMAPS_MAX:
-            _LED_PIXMAPS.popitem(last=False)
-    else:
-        _LED_PIXMAPS.move_to_end(key)
-    c = t.map(center)
-    half = pix.width() / dpr / 2
-    p.save()
-    p.resetTransform()
-    p.drawPixmap(QPointF(round(c.x() - half), round(c.y() - half)), pix)
-    p.restore()
+    draw_cached(
+        p,
+        ("led", QColor(color).rgba(), level, flat, radius),
+        led_glow_rect(center, radius),
+        lambda q: paint_led(q, center, radius, color, level / LED_LEVELS, flat),
+    )
 
 
 def make_pen(

@@ -45,7 +45,7 @@ from ...circuit.placement import (
 )
 from .fixed_items import ResistorItem, WireItem
 from .geometry import BB_Y, PITCH, ROW_A_Y, ROW_F_Y, hole, rail_hole
-from .paint import draw_led, led_glow_rect, make_font, make_pen
+from .paint import draw_cached, draw_led, led_glow_rect, make_font, make_pen
 from .palette import ACCENT, LATCH, LED_COLORS_ON, RAIL_WIRE, WIRE_COLORS, format_ohms
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ class PartItem(QGraphicsObject):
     # where things are
     def place(self) -> None:
         self.prepareGeometryChange()
+        self._geometry: dict[str, QRectF | QPointF] = {}  # what depends on where it sits
         self.setPos(hole(self.part.x, self.part.y))
 
     def local_hole(self, dc: float, dr: float) -> QPointF:
@@ -79,13 +80,16 @@ class PartItem(QGraphicsObject):
 
     def label_rect(self) -> QRectF:
         """Where the part's caption goes: in the centre channel under its columns."""
-        cols = footprint_columns(self.part)
-        cx = (hole(cols.start, 0).x() + hole(cols.stop - 1, 0).x()) / 2
-        y = BB_Y + (ROW_A_Y + 4 * PITCH + ROW_F_Y) / 2
-        return QRectF(
-            self.mapFromScene(QPointF(cx - 300, y - 55)),
-            self.mapFromScene(QPointF(cx + 300, y + 55)),
-        )
+        r = self._geometry.get("label")
+        if r is None:
+            cols = footprint_columns(self.part)
+            cx = (hole(cols.start, 0).x() + hole(cols.stop - 1, 0).x()) / 2
+            y = BB_Y + (ROW_A_Y + 4 * PITCH + ROW_F_Y) / 2
+            r = self._geometry["label"] = QRectF(
+                self.mapFromScene(QPointF(cx - 300, y - 55)),
+                self.mapFromScene(QPointF(cx + 300, y + 55)),
+            )
+        return QRectF(r)
 
     def caption(self) -> str:
         return self.part.label or self.part.id
@@ -104,6 +108,10 @@ class PartItem(QGraphicsObject):
     def paint_caption(self, p: QPainter, extra: str = "") -> None:
         r = self.label_rect()
         text = self.caption() + (f" · {extra}" if extra else "")
+        draw_cached(p, ("caption", text), r, lambda q: self._paint_caption(q, r, text))
+
+    @staticmethod
+    def _paint_caption(p: QPainter, r: QRectF, text: str) -> None:
         font = make_font(58, bold=True)
         fm = QFontMetricsF(font)
         w = min(r.width(), fm.horizontalAdvance(text) + 44)
@@ -345,7 +353,10 @@ class LedItem(PartItem):
         )
 
     def center(self) -> QPointF:
-        return (self.local_hole(0, 0) + self.local_hole(1, 0)) / 2
+        c = self._geometry.get("center")
+        if c is None:
+            c = self._geometry["center"] = (self.local_hole(0, 0) + self.local_hole(1, 0)) / 2
+        return QPointF(c)
 
     def body_rect(self) -> QRectF:
         c = self.center()
