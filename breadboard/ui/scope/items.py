@@ -192,3 +192,49 @@ class Labels(pg.GraphicsObject):
             p.setPen(color)
             p.drawStaticText(QtCore.QPointF(round(left), round(top)), st)
         p.restore()
+
+
+class Curve(pg.GraphicsObject):
+    """A lane's trace: one polyline through points in data coordinates, what a plot data item
+    draws for it without that item's per-frame bounds scans, signals and checks."""
+
+    def __init__(self, pen: QtGui.QPen) -> None:
+        super().__init__()
+        self._pen = QtGui.QPen(pen)
+        self._pen.setCosmetic(True)
+        self._x = np.zeros(0)
+        self._y = np.zeros(0)
+        self._path: QtGui.QPainterPath | None = None
+        self._bounds = QtCore.QRectF()
+
+    def set_data(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Draw the polyline through (x[i], y[i])."""
+        self.prepareGeometryChange()
+        self._x = np.asarray(x, dtype=np.float64)
+        self._y = np.asarray(y, dtype=np.float64)
+        self._path = None
+        if len(self._x):
+            x0, x1 = float(self._x.min()), float(self._x.max())
+            # a flat line has no height: two pixels more keep its pen's width on screen
+            pad = 2 * (self.pixelHeight() or 0.0)
+            y0, y1 = float(self._y.min()) - pad, float(self._y.max()) + pad
+            self._bounds = QtCore.QRectF(x0, y0, x1 - x0, y1 - y0)
+        else:
+            self._bounds = QtCore.QRectF()
+        self.update()
+
+    def points(self) -> tuple[np.ndarray, np.ndarray]:
+        """The (x, y) points drawn."""
+        return self._x, self._y
+
+    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 - Qt name
+        return self._bounds
+
+    def paint(self, p, *args) -> None:
+        if len(self._x) < 2:
+            return
+        if self._path is None:
+            self._path = pg.arrayToQPath(self._x, self._y, connect="all")
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+        p.setPen(self._pen)
+        p.drawPath(self._path)

@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from ...sim.capture import Series
-from .items import Bars, Labels
+from .items import Bars, Curve, Labels
 from .style import IOFF_COLOR, LONG_ISR_COLOR, REF_COLOR, vector_color
 
 ANALOG_FULL_SCALE_UV = 5_000_000
@@ -64,13 +64,11 @@ def make_items(plot: pg.PlotItem, lane: Lane, with_ref: bool) -> None:
     color = QtGui.QColor(lane.color)
     if lane.kind in ("digital", "analog"):
         if with_ref:
-            ref_item = pg.PlotDataItem(
-                pen=pg.mkPen(QtGui.QColor(255, 255, 255, 110), width=3), skipFiniteCheck=True
-            )
+            ref_item = Curve(pg.mkPen(QtGui.QColor(255, 255, 255, 110), width=3))
             ref_item.setZValue(1)
             plot.addItem(ref_item)
             lane.items.append(ref_item)
-        item = pg.PlotDataItem(pen=pg.mkPen(color, width=1.6), skipFiniteCheck=True)
+        item = Curve(pg.mkPen(color, width=1.6))
         item.setZValue(2)
         plot.addItem(item)
         lane.items.insert(0, item)
@@ -84,9 +82,8 @@ def make_items(plot: pg.PlotItem, lane: Lane, with_ref: bool) -> None:
             plot.addItem(lane.readout, ignoreBounds=True)
             lane.items.append(lane.readout)
     elif lane.kind == "ref":
-        item = pg.PlotDataItem(
-            pen=pg.mkPen(QtGui.QColor(REF_COLOR), width=1.4, style=QtCore.Qt.PenStyle.DashLine),
-            skipFiniteCheck=True,
+        item = Curve(
+            pg.mkPen(QtGui.QColor(REF_COLOR), width=1.4, style=QtCore.Qt.PenStyle.DashLine)
         )
         plot.addItem(item)
         lane.items.append(item)

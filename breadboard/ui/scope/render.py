@@ -16,7 +16,7 @@ from ...sim.capture import (
     ioff_text,
     long_isr_text,
 )
-from .items import Bars
+from .items import Bars, Curve
 from .lanes import Lane, Reference, lane_y
 from .style import ALARM, IOFF_COLOR, vector_color, vector_name
 
@@ -40,8 +40,8 @@ class LanePainter:
         cycle ``origin`` at 0 (None: nothing to show yet), overlaying ``ref`` if given."""
         if origin is None:
             for item in lane.items:
-                if isinstance(item, pg.PlotDataItem):
-                    item.setData([], [])
+                if isinstance(item, Curve):
+                    item.set_data([], [])
                 elif isinstance(item, Bars):
                     item.clear()
             self.set_labels(lane, [])
@@ -55,12 +55,12 @@ class LanePainter:
             series = src.series(lane.pin) if lane.kind == "digital" else src.analog.get(lane.pin)
             bands: list = []
             if series is None:
-                lane.items[0].setData([], [])
+                lane.items[0].set_data([], [])
             else:
                 xc, yv = decimate_steps(
                     series, c0, c1, width, src.end, bands if lane.band is not None else None
                 )
-                lane.items[0].setData((xc - origin) / f, lane_y(lane, yv, lane.kind))
+                lane.items[0].set_data((xc - origin) / f, lane_y(lane, yv, lane.kind))
             if lane.band is not None:
                 if bands:
                     bx0, bx1, blo, bhi = bands[0]
@@ -78,7 +78,7 @@ class LanePainter:
             self.draw_irq(lane, src, origin, c0, c1, width)
 
     def draw_ref(self, lane: Lane, ref: Reference, x0: float, x1: float, width: int, roll: bool,
-                 item: pg.PlotDataItem | None = None) -> None:  # fmt: skip
+                 item: Curve | None = None) -> None:  # fmt: skip
         """Draw reference ``ref`` in ``lane`` (its own lane, or ``item`` over the live one);
         aligned on the trigger it was stored at, or on absolute time in roll mode."""
         item = item or lane.items[0]
@@ -88,7 +88,7 @@ class LanePainter:
         c1 = origin + math.ceil(x1 * f)
         xc, yv = decimate_steps(ref.series, c0, c1, width, ref.end)
         kind = "analog" if ref.kind == "analog" else "digital"
-        item.setData((xc - origin) / f, lane_y(lane, yv, kind))
+        item.set_data((xc - origin) / f, lane_y(lane, yv, kind))
 
     def draw_irq(self, lane: Lane, src: Capture, origin: int, c0: int, c1: int,
                  width: int) -> None:  # fmt: skip

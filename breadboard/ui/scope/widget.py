@@ -38,7 +38,7 @@ from .display import (
     READOUT_INTERVAL_S,
     TRIGGER_DIV,
 )
-from .items import Bars, LaneAxis
+from .items import Bars, Curve, LaneAxis
 from .lanes import Lane, Reference, make_items
 from .measuring import MeasuringMixin
 from .panels import HistogramPanel, MeasurementTable
@@ -229,13 +229,11 @@ class ScopeWidget(MeasuringMixin, CursorsMixin, QtWidgets.QWidget):
         lane = self.lane(channel)
         if lane is None:
             raise KeyError(f"no channel {channel!r} on the scope")
-        items = [i for i in lane.items if isinstance(i, pg.PlotDataItem)]
+        items = [i for i in lane.items if isinstance(i, Curve)]
         k = 1 if reference else 0
         if len(items) <= k:
             raise KeyError(f"{channel!r} has no {'reference' if reference else 'curve'} drawn")
-        x, y = items[k].getData()
-        empty = np.zeros(0)
-        return (empty, empty) if x is None else (x, y)
+        return items[k].points()
 
     def lane_labels(self) -> dict[str, str]:
         """The names on the left axis (lanes, and interrupt vectors by name) -> their colour."""
@@ -357,9 +355,8 @@ class ScopeWidget(MeasuringMixin, CursorsMixin, QtWidgets.QWidget):
             return 0
         total = 0
         for item in lane.items:
-            if isinstance(item, pg.PlotDataItem):
-                x, _ = item.getData()
-                total += 0 if x is None else len(x)
+            if isinstance(item, Curve):
+                total += len(item.points()[0])
             elif isinstance(item, Bars):
                 total += 5 * item.n
         return total
