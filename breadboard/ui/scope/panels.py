@@ -151,8 +151,16 @@ class HistogramPanel(QtWidgets.QWidget):
             ax.setTextPen(pg.mkPen(TEXT))
         self.plot.getAxis("left").setLabel("count")
         self.plot.showGrid(x=False, y=True, alpha=0.2)
-        self._items: list = []
+        # kept and reused: adding and removing plot items costs a frame's worth each time
+        self._bars: list[pg.PlotDataItem] = []  # one per channel shown
+        self._labels: list[pg.TextItem] = []  # one per class of durations labelled
+        self._note = pg.TextItem("", color=DIM_TEXT, anchor=(0.5, 0.5))
+        self._note.setPos(0.5, 0.5)
+        self._note.setVisible(False)
+        self.plot.addItem(self._note)
         self._key: tuple | None = None
+        self._shown_quantity = ""
+        self._empty: bool | None = None
         hl.addWidget(self.plot, 1)
 
     def quantity(self) -> str:
@@ -198,64 +206,88 @@ class HistogramPanel(QtWidgets.QWidget):
         labelling each class of durations; nothing is redrawn when the data did not change."""
         quantity = self.quantity()
         key = (quantity, tuple((cid, len(d), int(d[-1])) for cid, _, d in data))
-        placed: list[float] = []
         if key == self._key:
             return
         self._key = key
-        self.plot.getAxis("bottom").setLabel(quantity, units="s")
-        for item in self._items:
-            self.plot.removeItem(item)
-        self._items = []
+        if quantity != self._shown_quantity:
+            self._shown_quantity = quantity
+            self.plot.getAxis("bottom").setLabel(quantity, units="s")
         empty = not data
-        for side in ("left", "bottom"):  # no numbers on an empty plot (and no stale scale)
-            self.plot.getAxis(side).setTicks([[], []] if empty else None)
+        if empty != self._empty:
+            self._empty = empty
+            for side in ("left", "bottom"):  # no numbers on an empty plot (and no stale scale)
+                self.plot.getAxis(side).setTicks([[], []] if empty else None)
+        self._note.setVisible(empty)
         if empty:
-            note = pg.TextItem(f"no {quantity} measured yet", color=DIM_TEXT)
-            note.setAnchor((0.5, 0.5))
-            note.setPos(0.5, 0.5)
-            self.plot.addItem(note)
-            self._items.append(note)
+            self._note.setText(f"no {quantity} measured yet")
+            self._show_bars([])
+            self._show_labels([])
             self.plot.setXRange(0, 1, padding=0.0)
             self.plot.setYRange(0, 1, padding=0.0)
             return
         bins = msr.histogram_bin_edges([d for _, _, d in data], f_cpu)
         top = 1
+        bars: list[tuple[np.ndarray, np.ndarray, str]] = []
+        labels: list[tuple[str, str, float, float]] = []
+        span = (bins[-1] - bins[0]) / f_cpu
         for _, color, d in data:
             h = msr.histogram(d, f_cpu, bins=bins)
-            c = QtGui.QColor(color)
-            fill = QtGui.QColor(c)
-            fill.setAlpha(110)
-            item = pg.PlotDataItem(
-                h.edges, h.counts, stepMode="center", fillLevel=0, brush=pg.mkBrush(fill),
-                pen=pg.mkPen(c, width=1.5),
-            )  # fmt: skip
-            self.plot.addItem(item)
-            self._items.append(item)
+            bars.append((h.edges, h.counts, color))
             top = max(top, int(h.counts.max()))
-            span = (bins[-1] - bins[0]) / f_cpu
             for cls in msr.classes(d, f_cpu)[:8]:
                 if cls.count < max(2, 0.02 * len(d)):
                     continue
-                if any(abs(cls.median - x) < 0.12 * span for x in placed):
+                if any(abs(cls.median - x) < 0.12 * span for _, _, x, _ in labels):
                     continue  # would overlap a label already placed
-                placed.append(cls.median)
-                label = pg.TextItem(
-                    f"{format_si(cls.median, 's', 4)} ×{cls.count}", color=color,
-                    anchor=(0.5, 1.0),
-                )  # fmt: skip
                 idx = int(np.searchsorted(h.edges, cls.median, side="right")) - 1
                 idx = min(max(idx, 0), len(h.counts) - 1)
-                label.setPos(cls.median, float(h.counts[idx]))
-                self.plot.addItem(label)
-                self._items.append(label)
+                text = f"{format_si(cls.median, 's', 4)} ×{cls.count}"
+                labels.append((text, color, cls.median, float(h.counts[idx])))
+        self._show_bars(bars)
+        self._show_labels(labels)
         lo, hi = bins[0] / f_cpu, bins[-1] / f_cpu
         pad = (hi - lo) * 0.14 or 1e-6
         self.plot.setXRange(lo - pad, hi + pad, padding=0.0)
         self.plot.setYRange(0, top * 1.25, padding=0.0)
 
+    def _show_bars(self, bars: list[tuple[np.ndarray, np.ndarray, str]]) -> None:
+        """One filled step curve per (bin edges, counts, colour); the rest hidden."""
+        while len(self._bars) < len(bars):
+            item = pg.PlotDataItem(stepMode="center", fillLevel=0)
+            item.color = ""
+            self.plot.addItem(item)
+            self._bars.append(item)
+        for item, (edges, counts, color) in zip(self._bars, bars, strict=False):
+            if item.color != color:
+                item.color = color
+                fill = QtGui.QColor(color)
+                fill.setAlpha(110)
+                item.setBrush(pg.mkBrush(fill))
+                item.setPen(pg.mkPen(QtGui.QColor(color), width=1.5))
+            item.setData(edges, counts)
+            item.setVisible(True)
+        for item in self._bars[len(bars) :]:
+            item.setVisible(False)
+
+    def _show_labels(self, labels: list[tuple[str, str, float, float]]) -> None:
+        """A text per (text, colour, x, y), its bottom centre at (x, y); the rest hidden."""
+        while len(self._labels) < len(labels):
+            label = pg.TextItem("", anchor=(0.5, 1.0))
+            label.shown = ("", "")
+            self.plot.addItem(label)
+            self._labels.append(label)
+        for label, (text, color, x, y) in zip(self._labels, labels, strict=False):
+            if label.shown != (text, color):  # laying text out is what costs
+                label.shown = (text, color)
+                label.setText(text, color=color)
+            label.setPos(x, y)
+            label.setVisible(True)
+        for label in self._labels[len(labels) :]:
+            label.setVisible(False)
+
     def labels(self) -> list[str]:
         """The texts of the class labels shown."""
-        return [i.toPlainText() for i in self._items if isinstance(i, pg.TextItem)]
+        return [t.toPlainText() for t in self._labels if t.isVisible()]
 
     def _on_change(self, *_args) -> None:
         self._key = None
