@@ -299,6 +299,23 @@ def test_persistence_accumulates_sweeps(scope):
     assert total > 0
 
 
+def test_persistence_image_lights_exactly_the_pixels_sweeps_passed(scope):
+    """The image is drawn from the pixels sweeps touched (kept as a list, not found by a
+    scan of the whole image): after fading, those that faded out go dark too."""
+    jittery = square_rows(79872, 1.5, jitter=16000, seed=4)
+    scope.set_persistence("fading")
+    feed_all(scope, make_chunks({"D2": jittery}, 1.0))
+    ph = scope.phosphor
+    shown = []
+    for _ in range(2):
+        ph.render()
+        lit = ph.item.image[::-1] != 0  # the image's rows run top to bottom, y points up
+        assert np.array_equal(lit, ph.acc > 0)
+        shown.append(np.count_nonzero(lit))
+        ph.fade(0.001)  # pixels fewer than 20 sweeps passed drop under the floor: dark
+    assert 0 < shown[1] < shown[0] / 2
+
+
 def test_steady_signal_stays_sharp_in_persistence(scope):
     scope.set_persistence("infinite")
     feed_all(scope, make_chunks({"D2": square_rows(79872, 1.0)}, 1.0))

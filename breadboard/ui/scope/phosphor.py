@@ -33,6 +33,10 @@ class Phosphor:
         self.dirty = False
         self.sweeps = 0
         self.max_seen = 0.0
+        # The flat indices of the pixels that may be lit (every other pixel is 0): finding
+        # them in the whole image costs a millisecond and more; the new ones wait in _pending.
+        self._lit = np.zeros(0, dtype=np.int64)
+        self._pending: list[np.ndarray] = []
         # Sweeps are added every frame; the image is redrawn with a frame at most every
         # PHOSPHOR_INTERVAL_MS (turning the counts into colours costs much of a frame), and
         # the timer draws what the last frames added once frames stop coming.
@@ -58,6 +62,8 @@ class Phosphor:
               y0: float, y1: float, row_color: np.ndarray, colors: list[str]) -> None:  # fmt: skip
         self.key = key
         self.acc = np.zeros((height, width), dtype=np.float32)
+        self._lit = np.zeros(0, dtype=np.int64)
+        self._pending = []
         self.rect = (x0, x1, y0, y1)
         self.row_color = row_color
         lut = np.zeros((max(1, len(colors)) * 256, 4), dtype=np.uint8)
@@ -104,12 +110,24 @@ class Phosphor:
         # only the pixels the spans touch (a bincount over the whole image costs per frame)
         touched, counts = np.unique(idx, return_counts=True)
         flat[touched] += counts.astype(np.float32)
+        self._pending.append(touched)
         self.dirty = True
+
+    def _lit_pixels(self) -> np.ndarray:
+        """The flat indices of the lit pixels, the new ones merged in."""
+        if self._pending:
+            self._lit = np.unique(np.concatenate([self._lit, *self._pending]))
+            self._pending = []
+        return self._lit
 
     def fade(self, factor: float) -> None:
         if self.acc is not None and factor < 1.0:
-            self.acc *= factor
-            self.acc[self.acc < 0.02] = 0.0
+            lit = self._lit_pixels()
+            flat = self.acc.reshape(-1)
+            v = flat[lit] * np.float32(factor)
+            v[v < 0.02] = 0.0
+            flat[lit] = v
+            self._lit = lit[v > 0]
             self.dirty = True
 
     def render(self) -> None:
@@ -120,7 +138,7 @@ class Phosphor:
         self.dirty = False
         h, w = self.acc.shape
         flat = self.acc.reshape(-1)
-        nz = np.flatnonzero(flat)
+        nz = self._lit_pixels()
         if len(nz) == 0:
             self.item.clear()
             return
