@@ -16,6 +16,9 @@ from .items import Blit
 from .lanes import Lane, lane_y
 from .style import BACKGROUND, vector_color
 
+#: Colour level 1..255 of a pixel at brightness i / 4095 (its power 0.7 lifts faint pixels)
+_GAMMA = np.clip((np.arange(4097) / 4095) ** 0.7 * 255.0, 1, 255).astype(np.int64)
+
 
 class Phosphor:
     """Digital persistence: triggered sweeps accumulate in a (rows x columns) image the size of
@@ -144,11 +147,12 @@ class Phosphor:
             return
         vals = flat[nz]
         top = float(vals.max())
-        level = (np.log1p(vals) / math.log1p(max(top, 1.0))) ** 0.7 * 255.0
-        q = np.clip(level.astype(np.int64), 1, 255)
+        # brightness (log1p(count) / log1p(top)) ** 0.7, the power read from a table
+        x = np.log1p(vals) * np.float32((len(_GAMMA) - 2) / math.log1p(max(top, 1.0)))
+        q = _GAMMA[x.astype(np.int32)]
         row = nz // w
         out = np.zeros(h * w, dtype=np.uint32)  # row 0 at the top of the screen: y points up
-        out[(h - 1 - row) * w + nz % w] = self.lut32[self.row_color[row] * 256 + q]
+        out[nz + (h - 1 - 2 * row) * w] = self.lut32[self.row_color[row] * 256 + q]
         x0, x1, y0, y1 = self.rect
         self.item.set_image(out.reshape(h, w), QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
 
