@@ -27,7 +27,7 @@ import sys
 from functools import cache
 
 from numba import njit
-from numba.core import targetconfig, typed_passes, untyped_passes
+from numba.core import targetconfig, typed_passes, types, untyped_passes
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 from numba.core.compiler_machinery import PassManager
 from numba.core.target_extension import get_local_target
@@ -139,14 +139,42 @@ class KernelCompiler(CompilerBase):
         return [lean]
 
 
-entry = njit(cache=True, nogil=True, no_cfunc_wrapper=True, pipeline_class=KernelCompiler)
-inner = njit(
+_entry = njit(cache=True, nogil=True, no_cfunc_wrapper=True, pipeline_class=KernelCompiler)
+_inner = njit(
     cache=True,
     nogil=True,
     no_cpython_wrapper=True,
     no_cfunc_wrapper=True,
     pipeline_class=KernelCompiler,
 )
+
+#: Every kernel function, in the order they were defined.
+KERNEL_FUNCTIONS: list = []
+
+
+def _kernel(decorator):  # noqa: ANN001, ANN202 (numba dispatchers carry no useful annotation)
+    def decorate(fn):  # noqa: ANN001, ANN202
+        dispatcher = decorator(fn)
+        resolve = dispatcher.get_call_template
+
+        def get_call_template(args, kws):  # noqa: ANN001, ANN202 (numba's own)
+            # A constant argument (``raise_flags(data, st, ACSR, ACI, cycle)``) is a literal
+            # type to numba, which compiled the callee once per distinct constant (eight
+            # times for raise_flags, 1.4 s of the cold compile): the plain types instead.
+            plain = {k: types.unliteral(v) for k, v in kws.items()}
+            return resolve(tuple(types.unliteral(a) for a in args), plain)
+
+        dispatcher.get_call_template = get_call_template
+        KERNEL_FUNCTIONS.append(dispatcher)
+        return dispatcher
+
+    return decorate
+
+
+#: A kernel function Python calls (see the module's docstring).
+entry = _kernel(_entry)
+#: A kernel function only other kernel functions call (see the module's docstring).
+inner = _kernel(_inner)
 
 
 @cache
@@ -164,4 +192,4 @@ def door(fn):  # noqa: ANN001, ANN201 (numba dispatchers carry no useful annotat
     return call
 
 
-__all__ = ["entry", "inner", "door", "KernelCompiler"]
+__all__ = ["entry", "inner", "door", "KernelCompiler", "KERNEL_FUNCTIONS"]

@@ -44,6 +44,7 @@ from numba.core import types
 from . import _cache
 from .dispatch import DECODED_SIZE, OP_WRAP
 from .isa import FLASH_WORDS
+from .jit import KERNEL_FUNCTIONS
 from .kernel import run_slice
 from .periph import chip_reset
 from .regs import DATA_ALLOC, IRQ_LOG_COLS, PERIPHERALS, PIN_LOG_COLS, STATE_SIZE, UART_LOG_COLS
@@ -207,13 +208,20 @@ def helper_main() -> int:
 
 
 def _mismatched() -> list[str]:
-    """Stage functions this process compiled for argument types other than their stage's."""
-    return [
+    """Stage functions this process compiled for argument types other than their stage's,
+    and kernel functions it compiled for more than one list of argument types."""
+    staged = [
         f"{module}.{name}"
         for part in _all_parts()
         for module, name, signature in part
         if any(tuple(s) != signature for s in _dispatcher_signatures(module, name))
     ]
+    several = [
+        f"{fn.py_func.__module__.rsplit('.', 1)[-1]}.{fn.py_func.__name__}"
+        for fn in KERNEL_FUNCTIONS
+        if len(getattr(fn, "signatures", ())) > 1
+    ]
+    return staged + several
 
 
 def _all_parts() -> tuple[Part, ...]:
@@ -289,8 +297,9 @@ def warm_up() -> dict:
     to this process's part done and the helper's own seconds to its part done), ``shared``
     (the ``SHARED_MODULES`` each process compiled: ``here`` and ``helper``),
     ``compiled_twice`` (stage functions compiled for argument types other than their
-    stage's, or again although the other process had them: empty unless ``STAGES``
-    disagrees with the kernel's calls) and ``raced`` (functions of one process's part that
+    stage's, or again although the other process had them, and any kernel function compiled
+    for two lists of argument types: empty unless ``STAGES`` disagrees with the kernel's
+    calls) and ``raced`` (functions of one process's part that
     the other needed before they were in the cache and compiled itself: costs time only)."""
     start = time.perf_counter()
     cold = not kernel_ready()
