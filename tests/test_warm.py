@@ -77,6 +77,26 @@ def test_a_python_door_reaches_an_inner_function():
     assert int(read(m.data, m.st, TCNT0, 0)) == 0
 
 
+@pytest.mark.skipif(NO_JIT, reason="needs numba dispatchers")
+def test_an_inner_function_gets_no_machine_code_and_is_cached_as_its_ir():
+    """An inner function only runs inlined into its callers' machine code (jit.py): its own
+    library is finalised without machine code and cached as IR, which a caller links (the
+    door here); an entry keeps numba's machine code."""
+    from breadboard.avr import kernel, timers
+    from breadboard.avr.regs import TCNT0
+
+    m = mcu.Mcu()
+    assert int(jit.door(timers.timers_read)(m.data, m.st, TCNT0, 0)) == 0
+    inner = timers.timers_read.overloads[timers.timers_read.signatures[0]].library
+    entry = kernel.run_slice.overloads[kernel.run_slice.signatures[0]].library
+    assert inner.serialize_using_object_code()[1] == "bitcode"
+    assert entry.serialize_using_object_code()[1] == "object"
+    again = inner.codegen.unserialize_library(inner.serialize_using_object_code())
+    assert [f.name for f in again.get_defined_functions()] == [
+        f.name for f in inner.get_defined_functions()
+    ]
+
+
 def test_the_stages_name_real_kernel_functions_with_one_signature_each():
     seen = set()
     for part in [p for pair in warm.STAGES for p in pair] + list(warm.SHARED):
