@@ -22,8 +22,6 @@ from pathlib import Path
 
 import numpy as np
 
-from breadboard.sim import commands
-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -79,7 +77,7 @@ def main() -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from breadboard.sim import warm_up
+    from breadboard.sim import commands, warm_up
     from breadboard.sim.commands import Load
     from breadboard.ui.main_window import MainWindow
 
