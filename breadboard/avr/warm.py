@@ -299,8 +299,8 @@ def warm_up() -> dict:
     ``compiled_twice`` (stage functions compiled for argument types other than their
     stage's, or again although the other process had them, and any kernel function compiled
     for two lists of argument types: empty unless ``STAGES`` disagrees with the kernel's
-    calls) and ``raced`` (functions of one process's part that
-    the other needed before they were in the cache and compiled itself: costs time only)."""
+    calls) and ``raced`` (functions of one process's part that the other needed before they
+    were in the cache and compiled itself: costs time only)."""
     start = time.perf_counter()
     cold = not kernel_ready()
     claims = _claims_dir() if cold else None

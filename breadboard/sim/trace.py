@@ -84,10 +84,7 @@ class Trace:
     def since(self, start: int) -> np.ndarray:
         """Rows from absolute index ``start`` on (a copy), for consumers that poll for news:
         pass the ``end`` seen last time. Rows already dropped are skipped."""
-        first = max(0, start - self.dropped)
-        if first >= self._n:  # nothing new: most pins, most frames
-            return self._rows[:0].copy()
-        return self._rows[first : self._n].copy()
+        return self._rows[max(0, start - self.dropped) : self._n].copy()
 
 
 class PinTrace(Trace):
