@@ -278,6 +278,22 @@ def test_timebase_range_and_position(scope):
     assert x0 == pytest.approx(-1e-3 + 2e-3) and x1 == pytest.approx(9e-3 + 2e-3)
 
 
+def test_a_flat_trace_has_room_on_screen_before_the_plot_has_a_size(qtbot):
+    """A lane's trace and labels are items whose bounds include a few pixels around their
+    points; before the plot is shown (no pixel size yet) they still get room, so a flat line
+    drawn then is not an empty item the scene would skip."""
+    from breadboard.ui.scope.items import Curve, Labels
+
+    w = ScopeWidget(F)
+    qtbot.addWidget(w)
+    curve, labels = Curve(QtGui.QPen()), Labels()
+    curve.set_data(np.array([0.0, 1e-3]), np.array([0.5, 0.5]))
+    labels.set_labels([(1e-3, 0.5, "INT0", "#ffffff", (0.0, 0.5))])
+    assert curve.boundingRect().height() > 0
+    assert labels.boundingRect().width() > 0 and labels.boundingRect().height() > 0
+    assert labels.texts() == ["INT0"]
+
+
 # ---- persistence -----------------------------------------------------------------------------
 def test_persistence_accumulates_sweeps(scope):
     jittery = square_rows(79872, 1.5, jitter=16000, seed=4)  # edges spread over 1 ms

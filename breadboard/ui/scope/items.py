@@ -160,7 +160,10 @@ class Labels(pg.GraphicsObject):
             xs = [s[0] for s in shown]
             ys = [s[1] for s in shown]
             widest = max(s[2].size().width() for s in shown) + 2 * self.MARGIN
-            mx, my = widest * (self.pixelWidth() or 0.0), 40 * (self.pixelHeight() or 0.0)
+            px, py = self.pixelWidth(), self.pixelHeight()
+            # before the view has a size: the labels' span again, and a lane, around them
+            mx = widest * px if px else max(xs) - min(xs) + 1e-3
+            my = 40 * py if py else 1.0
             self._bounds = QtCore.QRectF(
                 min(xs) - mx, min(ys) - my, max(xs) - min(xs) + 2 * mx, max(ys) - min(ys) + 2 * my
             )
@@ -215,8 +218,9 @@ class Curve(pg.GraphicsObject):
         self._path = None
         if len(self._x):
             x0, x1 = float(self._x.min()), float(self._x.max())
-            # a flat line has no height: two pixels more keep its pen's width on screen
-            pad = 2 * (self.pixelHeight() or 0.0)
+            # a flat line has no height: two pixels more keep its pen's width on screen (a
+            # hundredth of a lane before the view has a size)
+            pad = 2 * (self.pixelHeight() or 0.0) or 0.01
             y0, y1 = float(self._y.min()) - pad, float(self._y.max()) + pad
             self._bounds = QtCore.QRectF(x0, y0, x1 - x0, y1 - y0)
         else:
