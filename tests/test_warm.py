@@ -77,7 +77,7 @@ def test_a_python_door_reaches_an_inner_function():
     assert int(read(m.data, m.st, TCNT0, 0)) == 0
 
 
-@pytest.mark.skipif(NO_JIT, reason="needs numba dispatchers")
+@pytest.mark.skipif(NO_JIT or not jit._NO_MACHINE_CODE, reason="needs numba 0.68's internals")
 def test_an_inner_function_gets_no_machine_code_and_is_cached_as_its_ir():
     """An inner function only runs inlined into its callers' machine code (jit.py): its own
     library is finalised without machine code and cached as IR, which a caller links (the
@@ -90,7 +90,7 @@ def test_an_inner_function_gets_no_machine_code_and_is_cached_as_its_ir():
     inner = timers.timers_read.overloads[timers.timers_read.signatures[0]].library
     entry = kernel.run_slice.overloads[kernel.run_slice.signatures[0]].library
     assert inner.serialize_using_object_code()[1] == "bitcode"
-    assert entry.serialize_using_object_code()[1] == "object"
+    assert getattr(inner, jit._INNER) and not getattr(entry, jit._INNER, False)
     again = inner.codegen.unserialize_library(inner.serialize_using_object_code())
     assert [f.name for f in again.get_defined_functions()] == [
         f.name for f in inner.get_defined_functions()

@@ -126,10 +126,23 @@ BaseFunction.get_call_type = _remembered_call_type
 # finalised without machine code and cached as its IR (numba's "bitcode" kind, which numba
 # itself never writes).
 _INNER = "_breadboard_inner"
-_numba_finalize_final_module = CPUCodeLibrary._finalize_final_module
-_numba_serialize = CPUCodeLibrary.serialize_using_object_code
-_numba_unserialize = CPUCodeLibrary._unserialize.__func__
-_numba_set_env = JITCPUCodegen.set_env
+#: numba's internals this relies on (0.68 has them all); without them an inner function
+#: gets its machine code as numba makes it.
+_NO_MACHINE_CODE = all(
+    hasattr(CPUCodeLibrary, name)
+    for name in (
+        "_finalize_final_module",
+        "_finalize_dynamic_globals",
+        "_verify_declare_only_symbols",
+        "serialize_using_object_code",
+        "_unserialize",
+        "enable_object_caching",
+    )
+) and hasattr(JITCPUCodegen, "set_env")
+_numba_finalize_final_module = getattr(CPUCodeLibrary, "_finalize_final_module", None)
+_numba_serialize = getattr(CPUCodeLibrary, "serialize_using_object_code", None)
+_numba_unserialize = getattr(getattr(CPUCodeLibrary, "_unserialize", None), "__func__", None)
+_numba_set_env = getattr(JITCPUCodegen, "set_env", None)
 
 
 def _finalize_final_module(self) -> None:  # noqa: ANN001
@@ -165,10 +178,11 @@ def _set_env(self, env_name, env):  # noqa: ANN001, ANN202
         _numba_set_env(self, env_name, env)
 
 
-CPUCodeLibrary._finalize_final_module = _finalize_final_module
-CPUCodeLibrary.serialize_using_object_code = _serialize_using_object_code
-CPUCodeLibrary._unserialize = classmethod(_unserialize)
-JITCPUCodegen.set_env = _set_env
+if _NO_MACHINE_CODE:
+    CPUCodeLibrary._finalize_final_module = _finalize_final_module
+    CPUCodeLibrary.serialize_using_object_code = _serialize_using_object_code
+    CPUCodeLibrary._unserialize = classmethod(_unserialize)
+    JITCPUCodegen.set_env = _set_env
 
 
 class KernelCompiler(CompilerBase):
@@ -179,7 +193,8 @@ class KernelCompiler(CompilerBase):
     def compile_extra(self, func):  # noqa: ANN001, ANN201 (numba's own)
         global _compiling
         state = self.state
-        if state.library is None and state.flags.no_cpython_wrapper:  # an inner function
+        if _NO_MACHINE_CODE and state.library is None and state.flags.no_cpython_wrapper:
+            # an inner function: its library, marked, before numba makes one
             state.library = state.targetctx.codegen().create_library(func.__qualname__)
             state.library.enable_object_caching()
             setattr(state.library, _INNER, True)
