@@ -118,10 +118,14 @@ class Blit(pg.GraphicsObject):
     def paint(self, p, *args) -> None:
         if self._qimage is None:
             return
-        corner = p.worldTransform().mapRect(self._rect).topLeft()
+        target = p.worldTransform().mapRect(self._rect)
+        image = self._qimage
         p.save()
         p.resetTransform()
-        p.drawImage(QtCore.QPointF(round(corner.x()), round(corner.y())), self._qimage)
+        if abs(target.width() - image.width()) < 2 and abs(target.height() - image.height()) < 2:
+            p.drawImage(QtCore.QPointF(round(target.left()), round(target.top())), image)
+        else:  # the plot changed size since the image was made: stretched until the next one
+            p.drawImage(target, image)
         p.restore()
 
 
