@@ -1,4 +1,5 @@
-"""Painting helpers shared by the board's items: fonts, pens, colour mixing, a glowing LED."""
+"""Painting helpers shared by the board's items: fonts, pens, colour mixing, a glowing LED, and
+pictures kept for what repaints often (``draw_cached``: LEDs, captions)."""
 
 from __future__ import annotations
 

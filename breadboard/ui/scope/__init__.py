@@ -24,9 +24,9 @@ trigger pin, so two firmwares line up on their own edges.
 
 The modules: ``widget`` (``ScopeWidget``: the public API, the plot, its lanes), ``toolbar``
 (the knobs), ``panels`` (measurement table, histogram), ``lanes`` and ``render`` (the lanes and
-how they are drawn), ``phosphor`` (persistence), ``items`` (pyqtgraph items), ``style``
-(colours, number formats), ``display`` (the screen grid) and ``dock`` (``ScopeDock``). The
-capture itself (storage, trigger, sweeps, decimation, exports) is ``breadboard.sim.capture``,
+how they are drawn), ``phosphor`` (persistence), ``items`` (the plot items: trace, bars,
+labels, image), ``style`` (colours, number formats), ``display`` (the screen grid) and ``dock``
+(``ScopeDock``). The capture itself (storage, trigger, sweeps, decimation, exports) is ``breadboard.sim.capture``,
 which needs no Qt.
 """
 

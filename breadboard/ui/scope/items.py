@@ -1,4 +1,7 @@
-"""The pyqtgraph items the scope draws with beyond curves: the lane-name axis and filled bars."""
+"""The pyqtgraph items the scope draws with: the lane-name axis, filled bars, a lane's trace
+(``Curve``), pre-laid-out labels (``Labels``) and the persistence image (``Blit``). Each does
+only what the scope needs per frame, where pyqtgraph's general items scan bounds, emit signals
+or lay text out again on every paint."""
 
 from __future__ import annotations
 
