@@ -9,23 +9,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 from conftest import firmware_path  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
-
-from breadboard.ui.main_window import MainWindow  # noqa: E402
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(window):
+    """conftest's main window, with the AVR kernel loaded (these tests switch to firmware)."""
     from breadboard.sim import warm_up
 
     warm_up()
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.circuit_dirty = False
-    w.close()
+    return window
 
 
 def test_examples_menu_has_the_micropython_examples():
