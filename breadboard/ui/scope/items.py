@@ -143,7 +143,6 @@ class Labels(pg.GraphicsObject):
         super().__init__()
         self._font = QtGui.QFont()
         self._shown: list[tuple[float, float, QtGui.QStaticText, QtGui.QColor, float, float]] = []
-        self._texts: list[str] = []
         self._laid_out: dict[str, QtGui.QStaticText] = {}
         self._bounds = QtCore.QRectF()
 
@@ -162,7 +161,6 @@ class Labels(pg.GraphicsObject):
                 st.prepare(QtGui.QTransform(), self._font)
             shown.append((x, y, st, QtGui.QColor(color), ax, ay))
         self._shown = shown
-        self._texts = [text for _, _, text, _, _ in labels]
         if shown:
             xs = [s[0] for s in shown]
             ys = [s[1] for s in shown]
@@ -180,7 +178,7 @@ class Labels(pg.GraphicsObject):
 
     def texts(self) -> list[str]:
         """The texts on show."""
-        return list(self._texts)
+        return [st.text() for _, _, st, _, _, _ in self._shown]
 
     def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 - Qt name
         return self._bounds
