@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..avr.regs import F_CPU
 from .trace import PinTrace, Trace
 
 
@@ -143,9 +144,7 @@ class Board(ABC):
         raise self._unsupported("watchpoints")
 
 
-def open_board(
-    path: str | os.PathLike, f_cpu: int = 16_000_000, history: int | None = None
-) -> Board:
+def open_board(path: str | os.PathLike, f_cpu: int = F_CPU, history: int | None = None) -> Board:
     """The board for a file: a ``.py`` script runs on ``MicroPythonBoard``, anything else is
     loaded as AVR firmware (.hex/.elf) on ``Simulation``. Raises ``FirmwareError``."""
     if str(path).lower().endswith(".py"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..avr.regs import DATA_SIZE, EEPROM_BASE, EEPROM_SIZE
+from ..avr.regs import DATA_SIZE, EEPROM_BASE, EEPROM_SIZE, F_CPU
 from .board import Board
 from .debugger import Line, listing
 from .irqstats import IrqStats
@@ -23,7 +23,7 @@ class Inspection:
     """The chip as of ``cycle``; ``unavailable`` is the reason when the board has no AVR."""
 
     cycle: int = 0
-    f_cpu: int = 16_000_000
+    f_cpu: int = F_CPU
     unavailable: str | None = None
     stats: IrqStats | None = None
     registers: dict[str, int] = field(default_factory=dict)

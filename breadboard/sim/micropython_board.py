@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..avr.regs import F_CPU
 from ..circuit import UNO_PINS, UnoPin, uno_pin
 from ..firmware import FirmwareError
 from ..micropython import HALTED as MP_HALTED
@@ -50,7 +51,7 @@ class MicroPythonBoard(Board):
     def __init__(
         self,
         script: Script | None = None,
-        f_cpu: int = 16_000_000,
+        f_cpu: int = F_CPU,
         line_time: float = LINE_TIME,
         history: int | None = None,
     ) -> None:
@@ -64,7 +65,7 @@ class MicroPythonBoard(Board):
             self.load(script)
 
     @classmethod
-    def open(cls, path: str | os.PathLike, f_cpu: int = 16_000_000, **kw) -> MicroPythonBoard:
+    def open(cls, path: str | os.PathLike, f_cpu: int = F_CPU, **kw) -> MicroPythonBoard:
         return cls(load_script(path), f_cpu=f_cpu, **kw)
 
     def _clear(self) -> None:
