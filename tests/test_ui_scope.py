@@ -501,6 +501,11 @@ def test_compare_window_runs_two_workers(qtbot, firmware):
         qtbot.waitUntil(
             lambda: all(w.scope.capture(s).end > F // 5 for s in w.sources), timeout=60_000
         )
+        qtbot.waitUntil(lambda: w.clock_label.text().count("(running)") == 2, timeout=5_000)
+        # the toolbar's clocks fit their label (a toolbar does not widen a label as it grows)
+        text = w.clock_label.text()
+        assert text.startswith("A: ") and "   B: " in text
+        assert w.clock_label.width() >= w.clock_label.fontMetrics().horizontalAdvance(text)
     finally:
         w.close()
     assert w.workers == []

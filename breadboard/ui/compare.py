@@ -18,7 +18,7 @@ from ..sim import F_CPU
 from ..sim import commands as cmd
 from ..sim import measure as msr
 from ..sim.worker import SimulationWorker, TraceChunk
-from .scope import DIM_TEXT, ScopeWidget, format_si
+from .scope import DIM_TEXT, READOUT_INTERVAL_S, ScopeWidget, format_si
 
 __all__ = ["CompareWindow", "source_label"]
 
@@ -136,6 +136,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         self._timer.setInterval(16)
         self._timer.timeout.connect(self.poll)
         self._last_table = 0.0
+        self._readout_due = 0.0  # when the clock in the toolbar is next rewritten
         if start:
             self.start()
 
@@ -184,9 +185,16 @@ class CompareWindow(QtWidgets.QMainWindow):
                 self._errors[i] = snap.error_serial
                 self.statusBar().showMessage(f"{self.sources[i]}: {snap.error}", 10000)
         a, b = (w.snapshot for w in self.workers)
-        self._time_label.setText(
-            f"{self.sources[0]}: {format_si(a.seconds, 's', 5)} ({a.status})   "
-            f"{self.sources[1]}: {format_si(b.seconds, 's', 5)} ({b.status})"
+        now = time.perf_counter()
+        running = a.status == "running" or b.status == "running"
+        if not running or now >= self._readout_due:  # a stopped clock shows its exact time
+            self._readout_due = now + READOUT_INTERVAL_S
+            self.clock_label.setText(self._clock_text(a.seconds, a.status, b.seconds, b.status))
+
+    def _clock_text(self, seconds_a: float, status_a: str, seconds_b: float, status_b: str) -> str:
+        return (
+            f"{self.sources[0]}: {format_si(seconds_a, 's', 5)} ({status_a})   "
+            f"{self.sources[1]}: {format_si(seconds_b, 's', 5)} ({status_b})"
         )
 
     def feed(self, chunks_a: list[TraceChunk], chunks_b: list[TraceChunk]) -> None:
@@ -240,8 +248,11 @@ class CompareWindow(QtWidgets.QMainWindow):
         speed.activated.connect(lambda i: self._post(cmd.SetSpeed(speed.itemData(i))))
         tb.addWidget(speed)
         tb.addSeparator()
-        self._time_label = QtWidgets.QLabel("")
-        tb.addWidget(self._time_label)
+        self.clock_label = QtWidgets.QLabel("")
+        # wide enough for the longest clock: a toolbar does not widen a label as its text grows
+        widest = self._clock_text(8888.8888, "no firmware", 8888.8888, "no firmware")
+        self.clock_label.setMinimumWidth(self.clock_label.fontMetrics().horizontalAdvance(widest))
+        tb.addWidget(self.clock_label)
 
     def _post(self, command: cmd.Command) -> None:
         for w in self.workers:

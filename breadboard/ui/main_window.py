@@ -39,13 +39,10 @@ from .inspector import InspectorDock
 from .parts_panel import PartsPanel
 from .presets import DEFAULT, Preset, apply_serial
 from .resources import resource_path
-from .scope import ScopeDock
+from .scope import READOUT_INTERVAL_S, ScopeDock
 from .serial_monitor import SerialMonitor
 
 FRAME_MS = 16  # ~60 frames per second
-#: The status bar's running clock and rate are rewritten at most this often (seconds): ten
-#: readings a second are what one can read, and each rewrite repaints the status bar.
-READOUT_INTERVAL_S = 0.1
 MAX_RECENT = 10
 FIRMWARE_FILTER = (
     "Firmware, sketch or MicroPython script (*.hex *.ihex *.elf *.ino *.py);;"

@@ -31,13 +31,14 @@ which needs no Qt.
 """
 
 from ...sim.capture import ANALOG_PINS, DIGITAL_PINS, IRQ, decimate_steps
-from .display import TIMEBASES
+from .display import READOUT_INTERVAL_S, TIMEBASES
 from .dock import ScopeDock
 from .style import ALARM, DIM_TEXT, LANE_COLORS, TEXT, format_si
 from .widget import ScopeWidget
 
 __all__ = [
     "ScopeWidget",
+    "READOUT_INTERVAL_S",
     "ScopeDock",
     "TIMEBASES",
     "DIGITAL_PINS",

@@ -13,6 +13,7 @@ PERSISTENCE = ("off", "fading", "infinite")
 FADE_HALF_LIFE_S = 0.6  # wall seconds for the phosphor to fade to half in "fading" mode
 MAX_SWEEPS_PER_FRAME = 64  # sweeps rasterised into the persistence image per frame, at most
 PHOSPHOR_INTERVAL_MS = 50  # the persistence image is redrawn at most 20 times a second
-#: The status line's changing numbers (sweeps, time) are rewritten at most this often (s):
-#: ten readings a second are what one can read; each rewrite lays out and repaints the line.
+#: Running numbers on screen (the scope's sweeps and time, the status bar's clock and rate,
+#: the compare window's clocks) are rewritten at most this often (s): ten readings a second
+#: are what one can read; each rewrite lays out and repaints its line.
 READOUT_INTERVAL_S = 0.1
