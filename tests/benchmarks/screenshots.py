@@ -7,7 +7,8 @@ and resources/screenshots/examples/NAME.png: each example 2.5 s after it opens, 
 preset from resources/examples/index.json on screen), except the two whose lesson is a press
 (PRESSED): their button is pressed first, and the shot shows what the press made (the INT0
 example: the edge on D2, INT0 on the IRQ lane, D4 answering; the bounce example: the
-single-shot capture of the bounce train). ``--examples [NAME ...]`` takes only those (all, or
+single-shot capture of the bounce train; the delay-in-ISR example: INT0's long handler and the
+TIMER0_OVF lost meanwhile). ``--examples [NAME ...]`` takes only those (all, or
 the named ones).
 With the argument ``micropython`` it writes only micropython.png: the lesson's MicroPython
 button script, the button pressed, "Button pressed!" on the console, the handler on the scope.
@@ -185,7 +186,7 @@ def inspector_shots(app: QApplication, w) -> None:
 
 
 #: Examples whose shot is taken after pressing their button (latched, as a Shift+click).
-PRESSED = {"int0_button": "button1", "bounce": "button1"}
+PRESSED = {"int0_button": "button1", "bounce": "button1", "delay_in_isr": "button1"}
 
 
 def examples(names: list[str]) -> None:
