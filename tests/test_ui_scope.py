@@ -22,6 +22,7 @@ from breadboard.sim import measure as m  # noqa: E402
 from breadboard.sim.worker import TraceChunk  # noqa: E402
 from breadboard.ui.compare import CompareWindow, source_label  # noqa: E402
 from breadboard.ui.scope import ScopeDock, ScopeWidget, format_si  # noqa: E402
+from breadboard.ui.scope.panels import MIN_VIEW_FRACTION, HistogramPanel  # noqa: E402
 
 F = F_CPU
 FRAME = F // 60
@@ -460,6 +461,24 @@ def test_histogram_panel_labels_the_classes(scope):
     assert any(t.startswith("5.12 ms") for t in scope.histogram_labels())
     with pytest.raises(ValueError):
         scope.set_histogram("furlongs")
+
+
+def test_histogram_of_equal_durations_keeps_a_readable_view(qtbot):
+    """Blink's periods are all 2 s to the cycle: one bin. The view spans 0.1 % of the value
+    (ticks in ms), the bar in its middle, not one bar across the plot ticked in ns."""
+    panel = HistogramPanel()
+    qtbot.addWidget(panel)
+    period = 2 * F + 286
+    panel.show_data([("D13", "#f87171", np.full(5, period, np.int64))], F)
+    lo, hi = panel.plot.viewRange()[0]
+    assert hi - lo >= MIN_VIEW_FRACTION * period / F
+    assert lo < period / F < hi and abs((lo + hi) / 2 - period / F) < 1e-6
+    assert panel.labels() == ["2 s ×5"]
+    # a spread wider than that is shown as it is, padded
+    spread = np.array([9.2e-3, 10.24e-3]) * F
+    panel.show_data([("D2", "#facc15", spread.astype(np.int64))], F)
+    lo, hi = panel.plot.viewRange()[0]
+    assert lo < 9.2e-3 and hi > 10.24e-3 and hi - lo < 1.5 * (10.24e-3 - 9.2e-3)
 
 
 # ---- compare mode ----------------------------------------------------------------------------

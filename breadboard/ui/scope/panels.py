@@ -13,6 +13,9 @@ from ...sim import measure as msr
 from ...sim.capture import DURATIONS
 from .style import ALARM, BACKGROUND, DIM_TEXT, GRID, TEXT, format_si
 
+#: The histogram's x view spans at least this fraction of the longest duration.
+MIN_VIEW_FRACTION = 1e-3
+
 
 def dim_label(text: str) -> QtWidgets.QLabel:
     """A label in the dim text colour."""
@@ -246,8 +249,11 @@ class HistogramPanel(QtWidgets.QWidget):
         self._show_bars(bars)
         self._show_labels(labels)
         lo, hi = bins[0] / f_cpu, bins[-1] / f_cpu
-        pad = (hi - lo) * 0.14 or 1e-6
-        self.plot.setXRange(lo - pad, hi + pad, padding=0.0)
+        # durations all within a bin or two (a steady signal) get a view of at least 0.1 % of
+        # their value: a bar in the middle and readable ticks, not one bar over the plot
+        # labelled in nanoseconds
+        half = max(hi - lo, MIN_VIEW_FRACTION * hi) / 2 * 1.28
+        self.plot.setXRange((lo + hi) / 2 - half, (lo + hi) / 2 + half, padding=0.0)
         self.plot.setYRange(0, top * 1.25, padding=0.0)
 
     def _show_bars(self, bars: list[tuple[np.ndarray, np.ndarray, str]]) -> None:
