@@ -108,18 +108,11 @@ def main() -> None:
 
 
 def micropython_shot(app: QApplication, w) -> None:
+    # the example's own preset: A0 and the handler's lane, triggered (normal) on A0 falling
     w.open_example(next(e for e in w.examples if e.name == "micropython/button"))
-    scope = w.scope_dock.scope
-    scope.add_channel("A0", kind="digital")
-    scope.add_channel("IRQ")
-    scope.set_timebase(20e-3)
-    scope.set_trigger("A0 dig", "falling", "auto")
-    w.serial_dock.raise_()
     wait(app, 1500)
     w.board.press_part("button1", latched=True)
-    wait(app, 60)
-    scope.set_running(False) if hasattr(scope, "set_running") else scope._set_running(False)
-    wait(app, 500)
+    wait(app, 1500)
     grab(app, w, "micropython.png")
 
 
