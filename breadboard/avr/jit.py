@@ -118,13 +118,16 @@ def _remembered_call_type(self, context, args, kws):  # noqa: ANN001, ANN202 (nu
 BaseFunction.get_call_type = _remembered_call_type
 
 
-# ---- inner functions get no machine code ------------------------------------------------
+# ---- inner functions get no machine code and no module optimisation ----------------------
 # numba turns every compiled function's library into machine code (and caches that), although
 # an inner function's code only ever runs inlined into its callers' libraries, which link its
-# optimised IR and generate their own machine code: a sixth of the cold compile (4.5 s of 30
-# on one core, measured with numba's timings). An inner function's library is marked; it is
+# IR and generate their own machine code: a sixth of the cold compile (4.5 s of 30 on one
+# core, measured with numba's timings). An inner function's library is marked; it is
 # finalised without machine code and cached as its IR (numba's "bitcode" kind, which numba
-# itself never writes).
+# itself never writes). Nor does it get numba's module optimisation (inlining its callees
+# linked in, then the full -O3 suite): its callers run that over everything they link, and
+# running it at every level of the call tree as well was 12 % of a one-process cold compile
+# (1.6 of 13 s). Its functions keep their function-level optimisation.
 _INNER = "_breadboard_inner"
 #: numba's internals this relies on (0.68 has them all); without them an inner function
 #: gets its machine code as numba makes it.
@@ -136,13 +139,20 @@ _NO_MACHINE_CODE = all(
         "_verify_declare_only_symbols",
         "serialize_using_object_code",
         "_unserialize",
+        "_optimize_final_module",
         "enable_object_caching",
     )
 ) and hasattr(JITCPUCodegen, "set_env")
 _numba_finalize_final_module = getattr(CPUCodeLibrary, "_finalize_final_module", None)
+_numba_optimize_final_module = getattr(CPUCodeLibrary, "_optimize_final_module", None)
 _numba_serialize = getattr(CPUCodeLibrary, "serialize_using_object_code", None)
 _numba_unserialize = getattr(getattr(CPUCodeLibrary, "_unserialize", None), "__func__", None)
 _numba_set_env = getattr(JITCPUCodegen, "set_env", None)
+
+
+def _optimize_final_module(self) -> None:  # noqa: ANN001
+    if not getattr(self, _INNER, False):
+        _numba_optimize_final_module(self)
 
 
 def _finalize_final_module(self) -> None:  # noqa: ANN001
@@ -179,6 +189,7 @@ def _set_env(self, env_name, env):  # noqa: ANN001, ANN202
 
 
 if _NO_MACHINE_CODE:
+    CPUCodeLibrary._optimize_final_module = _optimize_final_module
     CPUCodeLibrary._finalize_final_module = _finalize_final_module
     CPUCodeLibrary.serialize_using_object_code = _serialize_using_object_code
     CPUCodeLibrary._unserialize = classmethod(_unserialize)
