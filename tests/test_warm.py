@@ -239,6 +239,29 @@ def test_the_frozen_app_starts_its_helper_through_a_hidden_option(monkeypatch):
     assert main(["--kernel-compile-helper"]) == 0
 
 
+@pytest.mark.skipif(NO_JIT, reason="needs numba dispatchers")
+def test_the_kernel_is_cached_beside_its_ready_marker_when_numba_was_imported_first(tmp_path):
+    """numba reads NUMBA_CACHE_DIR when it is imported: a script (or a test module) that
+    imports numba before breadboard had its kernel cached beside the sources while the ready
+    marker went to breadboard's cache, so the next start took the kernel for compiled and
+    compiled it on one core."""
+    code = (
+        "import numba\n"
+        "from breadboard.avr import CACHE_DIR, kernel\n"
+        "print(CACHE_DIR)\n"
+        "print(kernel.run_slice._cache._cache_path)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    cache_dir, kernel_cache = out.stdout.split()
+    assert Path(cache_dir).parent == tmp_path / "breadboard"
+    assert Path(kernel_cache).parent == Path(cache_dir)
+
+
 def test_caches_of_kernel_versions_unused_for_a_month_are_removed(tmp_path, monkeypatch):
     from breadboard.avr import _cache
 

@@ -3,8 +3,9 @@
 numba keys its disk cache per source file and does not notice when a jitted callee in another
 file changes, so the cache directory is named after a hash of every kernel source file (all of
 this package but the Python drivers, ``DRIVERS``) and the package version: any change to the
-kernel gets a fresh directory. Set ``NUMBA_CACHE_DIR`` to override. This module must run
-before numba is imported.
+kernel gets a fresh directory. Set ``NUMBA_CACHE_DIR`` to override. This module runs before
+the kernel's functions are defined; if numba was imported earlier (a script that imports it
+first), its configuration is reloaded so the kernel is cached here too, beside the ready marker.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ def configure() -> str:
     """Point numba's cache at this kernel's directory unless the user chose one; return it."""
     if "NUMBA_CACHE_DIR" not in os.environ:
         os.environ["NUMBA_CACHE_DIR"] = str(user_cache_root() / f"numba-{kernel_hash()}")
+        numba_config = sys.modules.get("numba.core.config")
+        if numba_config is not None:
+            # numba read its environment when it was imported, before this: without a
+            # reload, the kernel would be cached beside its sources and the ready marker here
+            numba_config.reload_config()
     return os.environ["NUMBA_CACHE_DIR"]
 
 
