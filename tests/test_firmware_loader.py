@@ -391,6 +391,19 @@ def test_text_without_any_record_is_refused_as_not_intel_hex(tmp_path):
     assert err.location == "line 2"
 
 
+def test_a_file_named_elf_that_is_neither_elf_nor_hex_is_refused_as_not_elf(tmp_path):
+    path = tmp_path / "broken.elf"
+    path.write_bytes(b"\x16\x03\x01garbage" * 10)
+    err = refused(path)
+    assert err.reason.startswith("not an ELF file: it does not start with the ELF magic")
+    assert "starts with 16 03 01 67" in err.reason and err.location is None
+    assert str(err).startswith(str(path) + ": not an ELF file")
+    # a HEX file named .elf is loaded by its content
+    renamed = tmp_path / "blink.elf"
+    renamed.write_bytes(TINY_HEX.read_bytes())
+    assert np.array_equal(load_firmware(renamed).flash, load_firmware(TINY_HEX).flash)
+
+
 def test_load_hex_on_an_elf_file_is_refused():
     err = refused(TINY_ELF, load_hex)
     assert "not an Intel HEX file" in err.reason and "ELF" in err.reason

@@ -220,7 +220,17 @@ def firmware_from_bytes(data: bytes, name: str = "<memory>") -> Firmware:
     data = bytes(data)
     if data.startswith(ELF_MAGIC):
         return _parse_elf(data, name)
-    return _parse_hex(data, name)
+    try:
+        return _parse_hex(data, name)
+    except FirmwareError:
+        if not data.strip() or not name.lower().endswith(".elf"):
+            raise
+    # named .elf, and neither: say what an ELF file starts with, not why it is not HEX
+    raise FirmwareError(
+        name,
+        "not an ELF file: it does not start with the ELF magic 7F 45 4C 46 "
+        f"(starts with {data[:4].hex(' ').upper()}), nor an Intel HEX file",
+    )
 
 
 def _read_file(path: str | os.PathLike) -> bytes:
