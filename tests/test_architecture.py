@@ -1,4 +1,4 @@
-"""The layering of ARCHITECTURE.md, checked: ui -> sim -> avr/circuit/firmware, numba only in
+"""The layering of docs/architecture.md, checked: ui -> sim -> avr/circuit/firmware, numba only in
 avr, Qt only in ui (import-linter contracts in pyproject.toml)."""
 
 from __future__ import annotations
