@@ -464,8 +464,9 @@ def test_histogram_panel_labels_the_classes(scope):
 
 
 def test_histogram_of_equal_durations_keeps_a_readable_view(qtbot):
-    """Blink's periods are all 2 s to the cycle: one bin. The view spans 0.1 % of the value
-    (ticks in ms), the bar in its middle, not one bar across the plot ticked in ns."""
+    """Blink's periods are all 2 s to the cycle: one bin. The view spans 0.01 % of the value
+    (ticks of five digits), the bar in its middle, not one bar across the plot ticked in ns;
+    a spread wider than that (CTC's few cycles on 10 ms, millis()'s 1 ms) keeps its view."""
     panel = HistogramPanel()
     qtbot.addWidget(panel)
     period = 2 * F + 286
@@ -474,11 +475,11 @@ def test_histogram_of_equal_durations_keeps_a_readable_view(qtbot):
     assert hi - lo >= MIN_VIEW_FRACTION * period / F
     assert lo < period / F < hi and abs((lo + hi) / 2 - period / F) < 1e-6
     assert panel.labels() == ["2 s ×5"]
-    # a spread wider than that is shown as it is, padded
-    spread = np.array([9.2e-3, 10.24e-3]) * F
-    panel.show_data([("D2", "#facc15", spread.astype(np.int64))], F)
-    lo, hi = panel.plot.viewRange()[0]
-    assert lo < 9.2e-3 and hi > 10.24e-3 and hi - lo < 1.5 * (10.24e-3 - 9.2e-3)
+    for low, high in ((9.2e-3, 10.24e-3), (9.98337e-3, 9.98469e-3)):
+        spread = np.round(np.array([low, high]) * F).astype(np.int64)
+        panel.show_data([("D2", "#facc15", spread)], F)
+        lo, hi = panel.plot.viewRange()[0]
+        assert lo < low and hi > high and hi - lo < 1.5 * (high - low)
 
 
 # ---- compare mode ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ...sim.capture import DURATIONS
 from .style import ALARM, BACKGROUND, DIM_TEXT, GRID, TEXT, format_si
 
 #: The histogram's x view spans at least this fraction of the longest duration.
-MIN_VIEW_FRACTION = 1e-3
+MIN_VIEW_FRACTION = 1e-4
 
 
 def dim_label(text: str) -> QtWidgets.QLabel:
@@ -51,7 +51,9 @@ class MeasurementTable(QtWidgets.QTableWidget):
         self.verticalHeader().setDefaultSectionSize(20)
         hh = self.horizontalHeader()
         hh.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
-        hh.setStretchLastSection(True)
+        # columns as wide as their contents, packed left: a stretched last column put the
+        # counts at the far right, away from their rows' other values
+        hh.setStretchLastSection(False)
 
     def show_rows(
         self,
@@ -249,9 +251,10 @@ class HistogramPanel(QtWidgets.QWidget):
         self._show_bars(bars)
         self._show_labels(labels)
         lo, hi = bins[0] / f_cpu, bins[-1] / f_cpu
-        # durations all within a bin or two (a steady signal) get a view of at least 0.1 % of
-        # their value: a bar in the middle and readable ticks, not one bar over the plot
-        # labelled in nanoseconds
+        # durations all within a bin or two (blink's periods, equal to the cycle) get a view
+        # of at least 0.01 % of their value: a bar in the middle and ticks of five digits, not
+        # one bar over the plot ticked in nanoseconds. A spread of a few cycles on 10 ms (the
+        # CTC example's) is wider than that and keeps its own view.
         half = max(hi - lo, MIN_VIEW_FRACTION * hi) / 2 * 1.28
         self.plot.setXRange((lo + hi) / 2 - half, (lo + hi) / 2 + half, padding=0.0)
         self.plot.setYRange(0, top * 1.25, padding=0.0)
