@@ -4,7 +4,7 @@
 
 Writes resources/screenshots/{app,compare,irq_lane}.png from the X screen (QScreen.grabWindow),
 and resources/screenshots/examples/NAME.png: each example 2.5 s after it opens, untouched (its
-preset from resources/examples/index.json on screen), except the two whose lesson is a press
+preset from resources/examples/index.json on screen), except the three whose lesson is a press
 (PRESSED): their button is pressed first, and the shot shows what the press made (the INT0
 example: the edge on D2, INT0 on the IRQ lane, D4 answering; the bounce example: the
 single-shot capture of the bounce train; the delay-in-ISR example: INT0's long handler and the
