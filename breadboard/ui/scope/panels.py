@@ -15,6 +15,8 @@ from .style import ALARM, BACKGROUND, DIM_TEXT, GRID, TEXT, format_si
 
 #: The histogram's x view spans at least this fraction of the longest duration.
 MIN_VIEW_FRACTION = 1e-4
+#: Room left and right of the histogram's durations, as a fraction of their span.
+VIEW_PAD = 0.14
 
 
 def dim_label(text: str) -> QtWidgets.QLabel:
@@ -255,7 +257,7 @@ class HistogramPanel(QtWidgets.QWidget):
         # of at least 0.01 % of their value: a bar in the middle and ticks of five digits, not
         # one bar over the plot ticked in nanoseconds. A spread of a few cycles on 10 ms (the
         # CTC example's) is wider than that and keeps its own view.
-        half = max(hi - lo, MIN_VIEW_FRACTION * hi) / 2 * 1.28
+        half = max(hi - lo, MIN_VIEW_FRACTION * hi) * (0.5 + VIEW_PAD)
         self.plot.setXRange((lo + hi) / 2 - half, (lo + hi) / 2 + half, padding=0.0)
         self.plot.setYRange(0, top * 1.25, padding=0.0)
 
